@@ -1,0 +1,126 @@
+# spine-mets-approach — build / run / test entry points.
+#
+#   make run    start the Streamlit app on http://localhost:8501
+#   make test   lint + typecheck + full pytest suite (incl. real-browser tests)
+#
+# Everything runs from .venv/bin/... (no activation). The venv is built from the hashed
+# lock file only; a changed requirements-dev.lock rebuilds it from scratch.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Python 3.11 interpreter used to create the venvs: python3.11, else python3 if it is 3.11.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell command -v python3.11 2>/dev/null || \
+	(python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && command -v python3))
+endif
+
+VENV  := .venv
+BIN   := $(VENV)/bin
+PY    := $(BIN)/python
+STAMP := $(VENV)/install.stamp
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
+
+CHROMIUM := /usr/bin/chromium
+export CHROMIUM_PATH := $(CHROMIUM)
+
+# Lock tooling (only needed for `make lock`), kept out of the project venv.
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV    := $(TOOLS)/bin/uv
+UV_COMPILE := $(UV) pip compile pyproject.toml --generate-hashes \
+	--python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade,)
+
+PYTEST_ARGS ?=
+
+.PHONY: help venv .venv run chromium lint format typecheck test bench lock clean
+
+help:
+	@echo "make run        start the app (http://localhost:8501)"
+	@echo "make test       lint + typecheck + pytest (all tests, incl. browser)"
+	@echo "make lint       ruff format --check + ruff check"
+	@echo "make format     ruff format + ruff check --fix"
+	@echo "make typecheck  mypy (strict)"
+	@echo "make chromium   install Debian chromium if missing"
+	@echo "make bench      run benchmarks (python -m benchmarks)"
+	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
+
+# --- environment ------------------------------------------------------------------------
+
+venv .venv: $(STAMP)
+
+$(STAMP): $(DEV_LOCK)
+	@if [ -z "$(PYTHON)" ]; then echo "error: python3.11 not found (python3 is not 3.11 either)" >&2; exit 1; fi
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --no-input --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip check
+	touch $@
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "chromium present: $$($(CHROMIUM) --version 2>/dev/null)"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+		else echo "error: $(CHROMIUM) missing and not root (no sudo): apt-get install chromium" >&2; exit 1; fi; \
+		$$SUDO apt-get update; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		test -x $(CHROMIUM); \
+	fi
+
+# --- run --------------------------------------------------------------------------------
+
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
+
+# --- quality gates ----------------------------------------------------------------------
+
+# The second ruff call closes the one gap of the pyproject layering config: TID253 only sees
+# module-level imports, so this bans `rules` anywhere (incl. inside functions) in evidence/.
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	@if [ -d evidence ]; then echo "ruff: layering pass (no 'rules' imports in evidence/)"; $(BIN)/ruff check --select TID251 --config \
+		'lint.flake8-tidy-imports.banned-api."rules".msg = "evidence/ must not import rules/ (layering: app -> rules -> evidence)"' \
+		evidence; fi
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Runs every gate even if an earlier one fails, then exits non-zero if any failed.
+test: $(STAMP) chromium
+	@rc=0; \
+	$(MAKE) --no-print-directory lint      || rc=1; \
+	$(MAKE) --no-print-directory typecheck || rc=1; \
+	$(PY) -m pytest $(PYTEST_ARGS)         || rc=1; \
+	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)" >&2; fi; \
+	exit $$rc
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+# --- lock files -------------------------------------------------------------------------
+
+$(UV):
+	@if [ -z "$(PYTHON)" ]; then echo "error: python3.11 not found" >&2; exit 1; fi
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --disable-pip-version-check --no-input uv==$(UV_VERSION)
+
+# Dev lock first; the runtime lock is constrained by it so both agree on shared pins.
+lock: $(UV)
+	$(UV_COMPILE) --extra dev -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
+	@for f in $(DEV_LOCK) $(LOCK); do \
+		sed -i '2a # Python 3.11, linux x86_64, hashes for every file of each pin.\n# Regenerate: `make lock` (keeps current pins) or `make lock UPGRADE=1`.\n# Edit pins in pyproject.toml, never here. Install: pip install --require-hashes -r '"$$f" "$$f"; \
+	done
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis artifacts

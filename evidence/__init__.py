@@ -1,0 +1,20 @@
+"""Curated references: typed records and a read-only registry. Imports nothing from rules."""
+
+from evidence.reference import (
+    EVIDENCE_LEVELS,
+    VERIFICATION_LABELS,
+    Reference,
+    Verification,
+)
+from evidence.registry import Registry, UnknownReferenceError, load_registry, registry
+
+__all__ = [
+    "EVIDENCE_LEVELS",
+    "VERIFICATION_LABELS",
+    "Reference",
+    "Registry",
+    "UnknownReferenceError",
+    "Verification",
+    "load_registry",
+    "registry",
+]

@@ -1,0 +1,44 @@
+"""The clinical core: patient model, scores, rule table and engine. Never imports streamlit."""
+
+from rules.catalog import APPROACH_LABELS, RULES, Approach, Direction, Rule, Strength
+from rules.engine import (
+    VERDICT_LABELS,
+    Alert,
+    AlertLevel,
+    Assessment,
+    OptionAssessment,
+    Reason,
+    Verdict,
+    assess,
+    how_verdicts_are_derived,
+    rules_version,
+)
+from rules.patient import INPUT_FIELDS, OPTIONAL_FIELDS, Patient
+from rules.problems import InputProblem, parse_patient
+from rules.report import DISCLAIMER, to_markdown
+
+__all__ = [
+    "APPROACH_LABELS",
+    "DISCLAIMER",
+    "INPUT_FIELDS",
+    "OPTIONAL_FIELDS",
+    "RULES",
+    "VERDICT_LABELS",
+    "Alert",
+    "AlertLevel",
+    "Approach",
+    "Assessment",
+    "Direction",
+    "InputProblem",
+    "OptionAssessment",
+    "Patient",
+    "Reason",
+    "Rule",
+    "Strength",
+    "Verdict",
+    "assess",
+    "how_verdicts_are_derived",
+    "parse_patient",
+    "rules_version",
+    "to_markdown",
+]

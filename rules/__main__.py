@@ -1,0 +1,104 @@
+"""Command line: ``python -m rules assess FILE|-``, ``schema``, ``batch``.
+
+Bad input exits with status 2 and one line per problem on standard error,
+naming the field and what is allowed; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from rules.engine import assess
+from rules.patient import Patient
+from rules.problems import INPUT_LEVEL, InputProblem, parse_patient
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in the same one-line style."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"error: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _fail(problems: Sequence[InputProblem]) -> int:
+    for problem in problems:
+        sys.stderr.write(f"error: {problem}\n")
+    return EXIT_BAD_INPUT
+
+
+def _read_text(source: str, stdin: TextIO) -> str | InputProblem:
+    if source == "-":
+        return stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return InputProblem(field=INPUT_LEVEL, message=f"cannot read {source!r}: {reason}")
+
+
+def _load_patient(source: str, stdin: TextIO) -> Patient | list[InputProblem]:
+    text = _read_text(source, stdin)
+    if isinstance(text, InputProblem):
+        return [text]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return [
+            InputProblem(
+                field=INPUT_LEVEL,
+                message=f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            )
+        ]
+    return parse_patient(data)
+
+
+def _command_assess(arguments: argparse.Namespace) -> int:
+    patient = _load_patient(arguments.file, sys.stdin)
+    if isinstance(patient, list):
+        return _fail(patient)
+    assessment = assess(patient)
+    sys.stdout.write(json.dumps(assessment.model_dump(mode="json"), indent=2) + "\n")
+    return 0
+
+
+def _command_schema(_: argparse.Namespace) -> int:
+    sys.stdout.write(json.dumps(Patient.model_json_schema(), indent=2) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, exposed for tests and help text."""
+    parser = _Parser(
+        prog="python -m rules",
+        description=(
+            "Spinal metastasis approach options, scored and cited. Research and teaching "
+            "prototype, not for clinical decisions."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    assess_parser = commands.add_parser("assess", help="assess one patient given as a JSON object")
+    assess_parser.add_argument("file", help="JSON file, or - for standard input")
+    assess_parser.set_defaults(run=_command_assess)
+    schema_parser = commands.add_parser("schema", help="print the JSON Schema of the input")
+    schema_parser.set_defaults(run=_command_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    arguments = build_parser().parse_args(argv)
+    status: int = arguments.run(arguments)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

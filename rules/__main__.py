@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from rules.engine import assess
+from rules.engine import Assessment, assess
 from rules.patient import Patient
+from rules.pdf_report import pdf_report
 from rules.problems import INPUT_LEVEL, InputProblem, parse_patient
+from rules.report import to_markdown
+from rules.whatif import what_if
 
 EXIT_BAD_INPUT = 2
 
@@ -66,8 +69,26 @@ def _command_assess(arguments: argparse.Namespace) -> int:
     if isinstance(patient, list):
         return _fail(patient)
     assessment = assess(patient)
-    sys.stdout.write(json.dumps(assessment.model_dump(mode="json"), indent=2) + "\n")
+    if arguments.pdf is not None:
+        pdf_problem = _write_pdf(assessment, arguments.pdf)
+        if pdf_problem is not None:
+            return _fail([pdf_problem])
+    output = assessment.model_dump(mode="json")
+    if arguments.what_if:
+        output["what_if"] = what_if(patient).model_dump(mode="json")
+    if arguments.format == "markdown":
+        sys.stdout.write(to_markdown(assessment))
+    else:
+        sys.stdout.write(json.dumps(output, indent=2) + "\n")
     return 0
+
+
+def _write_pdf(assessment: Assessment, target: str) -> InputProblem | None:
+    try:
+        Path(target).write_bytes(pdf_report(assessment))
+    except OSError as error:
+        return InputProblem(field="--pdf", message=f"cannot write {target!r}: {error.strerror}")
+    return None
 
 
 def _command_schema(_: argparse.Namespace) -> int:
@@ -87,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     assess_parser = commands.add_parser("assess", help="assess one patient given as a JSON object")
     assess_parser.add_argument("file", help="JSON file, or - for standard input")
+    assess_parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="add which single input changes would change the answer, and the unknowns filled in",
+    )
+    assess_parser.add_argument(
+        "--format", choices=("json", "markdown"), default="json", help="output format"
+    )
+    assess_parser.add_argument("--pdf", metavar="OUT.pdf", help="also write a printable PDF report")
     assess_parser.set_defaults(run=_command_assess)
     schema_parser = commands.add_parser("schema", help="print the JSON Schema of the input")
     schema_parser.set_defaults(run=_command_schema)

@@ -525,10 +525,10 @@ RULES: tuple[Rule, ...] = (
         option=A.ENDOSCOPIC_TRANSPEDICULAR,
         direction=FOR,
         strength=Strength.STRONG,
-        when=(false("can_tolerate_open_surgery"),),
+        when=(false("can_tolerate_open_surgery"), true("has_cord_contact")),
         text=(
-            "The patient cannot tolerate open surgery; endoscopic decompression is a palliative "
-            "option for such patients, done through a small portal."
+            "The tumour presses on the cord and the patient cannot tolerate open surgery; "
+            "endoscopic decompression through a small portal is a palliative option for them."
         ),
         evidence=("li2025_endoscopic_transpedicular", "kimball2013_mis_decompression"),
     ),

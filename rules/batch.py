@@ -1,0 +1,396 @@
+"""Cohort batch review: a CSV of patients in, one result row per input row out.
+
+The input is read row by row and each result is handed to ``write_row`` as soon
+as it is known, so memory stays flat however long the file is.
+
+How the input is read:
+
+- The first line is the header. Its columns are the input field names
+  (``INPUT_FIELDS``) in any order, plus an optional ``actual_approach`` column
+  for audits. An empty cell means unknown.
+- Every line after the header is a row and gets exactly one output row, in
+  order, numbered from 1 (the spreadsheet row minus the header). No row is
+  dropped: a blank row (no cells, or every cell empty) is an error row.
+- A problem with the header (an unknown or repeated column name) is reported
+  on every row, and every row is then an error: a misspelt column would
+  otherwise be dropped silently and its field read as unknown. The other
+  problems of each row are still listed, so one corrected rerun is enough.
+- A row with more or fewer cells than the header is an error naming both
+  counts. A column whose header cell is empty is allowed as long as its cells
+  are empty too (spreadsheets export such trailing columns).
+- Cells are stripped. Booleans accept true/false, yes/no and 1/0 in any case;
+  numbers and choices are read by the patient model itself (``parse_patient``),
+  which also writes every field message.
+- A bad row never stops the run. Only an unreadable source (no header, or text
+  that is not UTF-8) raises ``BatchFileError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.case_library import case_by_slug
+from rules.catalog import Approach
+from rules.engine import Assessment, Verdict, assess, rules_version
+from rules.patient import INPUT_FIELDS, Patient
+from rules.problems import InputProblem, parse_patient
+
+ACTUAL_APPROACH_COLUMN = "actual_approach"
+AGREES_COLUMN = "agrees"
+ROW_LEVEL = "(row)"
+ERROR_SEPARATOR = " | "
+BOOLEAN_CELLS: dict[str, bool] = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "0": False,
+}
+BOOLEAN_FIELDS: frozenset[str] = frozenset(
+    name for name, info in Patient.model_fields.items() if info.annotation == bool | None
+)
+VERDICT_COLUMNS: dict[Approach, str] = {approach: f"verdict_{approach.value}" for approach in Approach}
+BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
+    "row",
+    "status",
+    "errors",
+    "top_approach",
+    *VERDICT_COLUMNS.values(),
+    "sins_total",
+    "tokuhashi_total",
+    "tomita_total",
+    "rules_version",
+)
+AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
+ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
+TEMPLATE_CASES = ("seed_thoracic_lung_unfit", "seed_lumbar_sarcoma_frail")
+
+
+class RowStatus(StrEnum):
+    """Whether a row was assessed."""
+
+    OK = "ok"
+    ERROR = "error"
+
+
+class BatchFileError(ValueError):
+    """The source as a whole cannot be read: no header, or not UTF-8 text."""
+
+
+class BatchSummary(BaseModel):
+    """What a batch run did, counted over every row."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    columns: tuple[str, ...]
+    rows: int
+    ok: int
+    errors: int
+    blank_rows: int
+    header_problems: tuple[InputProblem, ...]
+    verdict_counts: dict[Approach, dict[Verdict, int]]
+    top_approach_counts: dict[Approach, int]
+    has_actual_approach: bool
+    audited: int
+    agreements: int
+
+
+def output_columns(has_actual_approach: bool) -> tuple[str, ...]:
+    """The output header: the audit columns only when the input has ``actual_approach``."""
+    return BATCH_OUTPUT_COLUMNS + (AUDIT_OUTPUT_COLUMNS if has_actual_approach else ())
+
+
+def csv_row(patient: Patient, actual_approach: Approach | None = None) -> dict[str, str]:
+    """One patient as input cells (empty for unknown), the inverse of reading a row."""
+    cells: dict[str, str] = {}
+    for name, value in patient.model_dump(mode="json").items():
+        if value is None:
+            cells[name] = ""
+        elif isinstance(value, bool):
+            cells[name] = "true" if value else "false"
+        else:
+            cells[name] = str(value)
+    cells[ACTUAL_APPROACH_COLUMN] = "" if actual_approach is None else actual_approach.value
+    return cells
+
+
+def template_csv() -> str:
+    """A header with every allowed column and two teaching cases, for download."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ALLOWED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for slug in TEMPLATE_CASES:
+        writer.writerow(csv_row(case_by_slug(slug).patient))
+    return buffer.getvalue()
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    columns: tuple[str, ...]
+    problems: tuple[InputProblem, ...]
+
+    @property
+    def has_actual_approach(self) -> bool:
+        return ACTUAL_APPROACH_COLUMN in self.columns
+
+
+def _read_header(cells: list[str]) -> _Header:
+    columns = [cell.strip() for cell in cells]
+    if columns:
+        columns[0] = columns[0].removeprefix("\ufeff").strip()
+    if not any(columns):
+        raise BatchFileError("no header: the first line must name the columns")
+    problems: list[InputProblem] = []
+    allowed = ", ".join(ALLOWED_COLUMNS)
+    for name, count in Counter(column for column in columns if column).items():
+        if name not in ALLOWED_COLUMNS:
+            problems.append(
+                InputProblem(
+                    field=name,
+                    message=f"unknown column, so every row is an error; allowed columns: {allowed}",
+                )
+            )
+        elif count > 1:
+            problems.append(
+                InputProblem(
+                    field=name,
+                    message=f"column appears {count} times, so every row is an error; "
+                    "give each column once",
+                )
+            )
+    return _Header(columns=tuple(columns), problems=tuple(problems))
+
+
+def _cell_value(field: str, cell: str) -> str | bool:
+    if field in BOOLEAN_FIELDS:
+        return BOOLEAN_CELLS.get(cell.lower(), cell)
+    return cell
+
+
+def _actual_approach(cell: str) -> Approach | InputProblem | None:
+    if not cell:
+        return None
+    try:
+        return Approach(cell.lower())
+    except ValueError:
+        allowed = ", ".join(approach.value for approach in Approach)
+        return InputProblem(
+            field=ACTUAL_APPROACH_COLUMN,
+            message=f"got {cell!r}; allowed: {allowed} (leave empty if not audited)",
+        )
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _results(assessment: Assessment) -> dict[str, str]:
+    scores = assessment.scores
+    cells = {
+        "top_approach": assessment.options[0].approach.value,
+        "sins_total": _number(scores.sins.total),
+        "tokuhashi_total": _number(scores.tokuhashi.total),
+        "tomita_total": _number(scores.tomita.total),
+    }
+    for option in assessment.options:
+        cells[VERDICT_COLUMNS[option.approach]] = option.verdict.value
+    return cells
+
+
+class _Tally:
+    """The running counts behind ``BatchSummary``."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.ok = 0
+        self.blank_rows = 0
+        self.verdicts: dict[Approach, Counter[Verdict]] = {a: Counter() for a in Approach}
+        self.top: Counter[Approach] = Counter()
+        self.audited = 0
+        self.agreements = 0
+
+    def summary(self, header: _Header, columns: tuple[str, ...]) -> BatchSummary:
+        return BatchSummary(
+            columns=columns,
+            rows=self.rows,
+            ok=self.ok,
+            errors=self.rows - self.ok,
+            blank_rows=self.blank_rows,
+            header_problems=header.problems,
+            verdict_counts={
+                approach: {verdict: counts[verdict] for verdict in Verdict}
+                for approach, counts in self.verdicts.items()
+            },
+            top_approach_counts={approach: self.top[approach] for approach in Approach},
+            has_actual_approach=header.has_actual_approach,
+            audited=self.audited,
+            agreements=self.agreements,
+        )
+
+
+def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -> dict[str, str]:
+    """One output row for one input row; updates the tally."""
+    tally.rows += 1
+    row = dict.fromkeys(output_columns(header.has_actual_approach), "")
+    row["row"] = str(number)
+    row["rules_version"] = rules_version()
+    problems = list(header.problems)
+    stripped = [cell.strip() for cell in cells]
+    actual: Approach | None = None
+    if not any(stripped):
+        tally.blank_rows += 1
+        problems.append(
+            InputProblem(
+                field=ROW_LEVEL,
+                message="blank row: every cell is empty; delete it or fill in at least "
+                "level and histology",
+            )
+        )
+    else:
+        if len(stripped) != len(header.columns):
+            problems.append(
+                InputProblem(
+                    field=ROW_LEVEL,
+                    message=f"has {len(stripped)} cells but the header has "
+                    f"{len(header.columns)}; give one cell per column (empty for unknown)",
+                )
+            )
+        data: dict[str, str | bool] = {}
+        for position, (column, cell) in enumerate(zip(header.columns, stripped, strict=False)):
+            if not cell or column not in ALLOWED_COLUMNS:
+                if cell and not column:
+                    problems.append(
+                        InputProblem(
+                            field=f"(column {position + 1})",
+                            message=f"holds {cell!r} but the column has no header name",
+                        )
+                    )
+                continue
+            if column == ACTUAL_APPROACH_COLUMN:
+                row[ACTUAL_APPROACH_COLUMN] = cell
+                found = _actual_approach(cell)
+                if isinstance(found, InputProblem):
+                    problems.append(found)
+                else:
+                    actual = found
+            else:
+                data[column] = _cell_value(column, cell)
+        patient = parse_patient(data)
+        if isinstance(patient, list):
+            problems.extend(patient)
+        elif not problems:
+            assessment = assess(patient)
+            row.update(_results(assessment))
+            tally.ok += 1
+            top = assessment.options[0].approach
+            tally.top[top] += 1
+            for option in assessment.options:
+                tally.verdicts[option.approach][option.verdict] += 1
+            if actual is not None:
+                row[ACTUAL_APPROACH_COLUMN] = actual.value
+                agrees = top is actual
+                row[AGREES_COLUMN] = "true" if agrees else "false"
+                tally.audited += 1
+                tally.agreements += agrees
+    if problems:
+        row["status"] = RowStatus.ERROR.value
+        row["errors"] = ERROR_SEPARATOR.join(str(problem) for problem in problems)
+    else:
+        row["status"] = RowStatus.OK.value
+    return row
+
+
+def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    """Each CSV record, or the parse error that stood in its place."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield error
+
+
+def run_batch(
+    lines: Iterable[str],
+    write_row: Callable[[dict[str, str]], None],
+    progress: Callable[[int], None] | None = None,
+    on_columns: Callable[[tuple[str, ...]], None] | None = None,
+) -> BatchSummary:
+    """Review every row of a CSV, handing each output row to ``write_row`` as it is made.
+
+    ``lines`` is any iterable of text lines, e.g. a file opened with
+    ``encoding="utf-8-sig", newline=""`` (so quoted cells may hold line breaks).
+    ``on_columns`` receives the output header once, before any row;
+    ``progress`` the number of rows done after each row.
+    Raises ``BatchFileError`` when there is no header or the text is not UTF-8.
+    """
+    tally = _Tally()
+    try:
+        reader = csv.reader(lines)
+        first = next(reader, None)
+        if first is None:
+            raise BatchFileError("no header: the input is empty")
+        header = _read_header(first)
+        columns = output_columns(header.has_actual_approach)
+        if on_columns is not None:
+            on_columns(columns)
+        for record in _records(reader):
+            number = tally.rows + 1
+            if isinstance(record, csv.Error):
+                tally.rows += 1
+                row = dict.fromkeys(columns, "")
+                problems = [*header.problems, InputProblem(field=ROW_LEVEL, message=f"{record}")]
+                row.update(
+                    row=str(number),
+                    status=RowStatus.ERROR.value,
+                    errors=ERROR_SEPARATOR.join(str(problem) for problem in problems),
+                    rules_version=rules_version(),
+                )
+            else:
+                row = _review_row(number, record, header, tally)
+            write_row(row)
+            if progress is not None:
+                progress(tally.rows)
+    except UnicodeDecodeError as error:
+        raise BatchFileError(
+            f"not UTF-8 text ({error.reason}) after data row {tally.rows}; "
+            "save the file as CSV UTF-8"
+        ) from error
+    except csv.Error as error:  # only the header line can get here
+        raise BatchFileError(f"the header line cannot be read as CSV: {error}") from error
+    return tally.summary(header, columns)
+
+
+def summary_text(summary: BatchSummary) -> str:
+    """The summary as a few plain lines, for the command line."""
+    blank = f" ({summary.blank_rows} blank)" if summary.blank_rows else ""
+    lines = [f"rows: {summary.rows}, ok: {summary.ok}, errors: {summary.errors}{blank}"]
+    lines.extend(f"header: {problem}" for problem in summary.header_problems)
+    width = max(len(approach.value) for approach in Approach)
+    lines.append(
+        f"{'verdicts (ok rows)':<{width}}  "
+        + "  ".join(f"{verdict.value:>13}" for verdict in Verdict)
+        + f"  {'top':>5}"
+    )
+    for approach, counts in summary.verdict_counts.items():
+        lines.append(
+            f"{approach.value:<{width}}  "
+            + "  ".join(f"{counts[verdict]:>13}" for verdict in Verdict)
+            + f"  {summary.top_approach_counts[approach]:>5}"
+        )
+    if summary.has_actual_approach:
+        share = f" ({summary.agreements / summary.audited:.0%})" if summary.audited else ""
+        lines.append(
+            f"agreement: top approach = actual_approach in {summary.agreements} of "
+            f"{summary.audited} audited ok rows{share}"
+        )
+    return "\n".join(lines) + "\n"

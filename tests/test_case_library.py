@@ -1,0 +1,97 @@
+"""The shipped teaching cases: each validates, assesses, and its teaching point holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evidence import registry
+from rules import RULES, Approach, Assessment, Verdict, assess
+from rules.case_library import CASES_DIR, TeachingCase, load_case, teaching_cases
+
+CASES = teaching_cases()
+
+
+def _case_params() -> list[object]:
+    return [pytest.param(case, id=case.slug) for case in CASES]
+
+
+def _reasons(assessment: Assessment, approach: Approach) -> set[str]:
+    option = next(o for o in assessment.options if o.approach is approach)
+    return {reason.rule for reason in option.reasons}
+
+
+def test_library_ships_at_least_ten_cases_including_both_seeds() -> None:
+    slugs = {case.slug for case in CASES}
+    assert len(CASES) >= 10
+    assert {"seed_thoracic_lung_unfit", "seed_lumbar_sarcoma_frail"} <= slugs
+
+
+@pytest.mark.parametrize("case", _case_params())
+def test_case_cites_only_curated_evidence(case: TeachingCase) -> None:
+    assert all(reference_id in registry() for reference_id in case.evidence)
+
+
+@pytest.mark.parametrize("case", _case_params())
+def test_case_teaching_point_holds(case: TeachingCase) -> None:
+    assessment = assess(case.patient)
+    checks = case.checks
+    verdicts = {option.approach: option.verdict for option in assessment.options}
+    if checks.top is not None:
+        assert assessment.options[0].approach is checks.top
+    for approach, verdict in checks.verdicts.items():
+        assert verdicts[approach] is verdict, approach
+    for verdict in checks.verdicts_not:
+        assert verdict not in verdicts.values()
+    for approach, rule_ids in checks.reasons.items():
+        assert set(rule_ids) <= _reasons(assessment, approach), approach
+    for approach, rule_ids in checks.absent_reasons.items():
+        assert not set(rule_ids) & _reasons(assessment, approach), approach
+    alert_codes = [alert.code for alert in assessment.alerts]
+    assert set(checks.alerts) <= set(alert_codes)
+    if checks.first_alert_level is not None:
+        assert assessment.alerts[0].level.value == checks.first_alert_level
+    if checks.sins_total is not None:
+        assert assessment.scores.sins.total == checks.sins_total
+    if checks.sins_band is not None:
+        assert assessment.scores.sins.band == checks.sins_band
+    if checks.tokuhashi_total is not None:
+        assert assessment.scores.tokuhashi.total == checks.tokuhashi_total
+    for name in checks.incomplete_scores:
+        assert getattr(assessment.scores, name).total is None
+
+
+def test_l4_case_carries_the_l4_l5_reason_against_the_lateral_corpectomy() -> None:
+    case = next(case for case in CASES if case.patient.level.value in ("L4", "L5"))
+    reasons = _reasons(assess(case.patient), Approach.PERCUTANEOUS_POSTERIOR_FIXATION)
+    assert "l4_l5_lateral_corpectomy_difficult" in reasons
+
+
+def test_every_option_leads_or_is_suggested_in_some_case() -> None:
+    shown: set[Approach] = set()
+    for case in CASES:
+        assessment = assess(case.patient)
+        shown.add(assessment.options[0].approach)
+        shown |= {o.approach for o in assessment.options if o.verdict is Verdict.SUGGESTED}
+    assert shown == set(Approach)
+
+
+def test_every_rule_fires_in_some_case() -> None:
+    fired: set[str] = set()
+    for case in CASES:
+        for option in assess(case.patient).options:
+            fired |= {reason.rule for reason in option.reasons}
+    surgical_scope = {rule.id for rule in RULES if rule.id.endswith("_outside_thoracolumbar_scope")}
+    assert {rule.id for rule in RULES} - fired == set(), "rules no case teaches"
+    assert surgical_scope <= fired
+
+
+def test_case_with_an_unknown_evidence_id_fails_naming_it(tmp_path: Path) -> None:
+    source = json.loads((CASES_DIR / "incomplete_record.json").read_text(encoding="utf-8"))
+    source["evidence"] = ["no_such_paper_2099"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(source), encoding="utf-8")
+    with pytest.raises(KeyError, match="no_such_paper_2099"):
+        load_case(path)

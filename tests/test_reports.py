@@ -1,0 +1,76 @@
+"""Markdown and PDF reports carry the options, references, rules version and disclaimer."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pypdf import PdfReader
+
+from rules import DISCLAIMER, VERDICT_LABELS, Patient, assess, to_markdown
+from rules.case_library import case_by_slug
+from rules.pdf_report import latin_1, pdf_report
+
+TODAY = date(2026, 11, 21)
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_opens_and_holds_options_references_and_rules_version() -> None:
+    assessment = assess(case_by_slug("seed_lumbar_sarcoma_frail").patient)
+    data = pdf_report(assessment, TODAY)
+    assert data.startswith(b"%PDF")
+    text = " ".join(_pdf_text(data).split())
+    assert assessment.rules_version in text
+    assert "2026-11-21" in text
+    assert "References" in text
+    for option in assessment.options:
+        assert option.label.split(" (")[0] in text
+    li = assessment.citations["li2025_endoscopic_transpedicular"]
+    assert "Li N" in text
+    assert li.pmid is not None
+    assert li.pmid in text
+    assert "unresolved" in text  # the seed's unidentified record is marked as such
+    assert "not for clinical decisions" in text
+
+
+def test_pdf_links_point_to_pubmed_or_doi() -> None:
+    assessment = assess(case_by_slug("seed_thoracic_lung_unfit").patient)
+    reader = PdfReader(io.BytesIO(pdf_report(assessment, TODAY)))
+    uris = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    }
+    assert "https://pubmed.ncbi.nlm.nih.gov/40576769/" in uris
+
+
+def test_markdown_summary_is_stamped_and_lists_options_in_order() -> None:
+    assessment = assess(case_by_slug("seed_thoracic_lung_unfit").patient)
+    text = to_markdown(assessment, TODAY)
+    assert assessment.rules_version in text
+    assert DISCLAIMER in text
+    positions = [
+        text.index(f"{option.label}: {VERDICT_LABELS[option.verdict]}")
+        for option in assessment.options
+    ]
+    assert positions == sorted(positions)
+    assert "https://pubmed.ncbi.nlm.nih.gov/40576769/" in text
+
+
+def test_markdown_escapes_free_text() -> None:
+    patient = Patient.model_validate(
+        {"level": "T8", "histology": "lung", "case_label": "[click](http://x) **bold**"}
+    )
+    text = to_markdown(assess(patient), TODAY)
+    assert "[click](http://x)" not in text
+    assert "\\[click\\]" in text
+
+
+def test_latin_1_folding_keeps_meaning_of_arrows_and_dashes() -> None:
+    assert latin_1("a \u2192 b \u2013 c \u2265 3") == "a -> b - c >= 3"
+    assert latin_1("Müller") == "Müller"

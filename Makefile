@@ -56,7 +56,7 @@ $(STAMP): $(DEV_LOCK)
 	@if [ -z "$(PYTHON)" ]; then echo "error: python3.11 not found (python3 is not 3.11 either)" >&2; exit 1; fi
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check --no-input --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --disable-pip-version-check --no-input --progress-bar off -q --require-hashes -r $(DEV_LOCK)
 	$(PY) -m pip check
 	touch $@
 
@@ -115,11 +115,21 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --disable-pip-version-check --no-input uv==$(UV_VERSION)
 
 # Dev lock first; the runtime lock is constrained by it so both agree on shared pins.
+# Each lock is compiled into a temp copy (so uv keeps current pins) and only replaced when
+# its content changes: an unchanged lock keeps its mtime and does not trigger a venv rebuild.
+LOCK_HEADER := \# Python 3.11, linux x86_64, hashes for every file of each pin.\n\# Regenerate: make lock (keeps current pins) or make lock UPGRADE=1.\n\# Edit pins in pyproject.toml, never here. Install: pip install --require-hashes -r
+
 lock: $(UV)
-	$(UV_COMPILE) --extra dev -o $(DEV_LOCK)
-	$(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
-	@for f in $(DEV_LOCK) $(LOCK); do \
-		sed -i '2a # Python 3.11, linux x86_64, hashes for every file of each pin.\n# Regenerate: `make lock` (keeps current pins) or `make lock UPGRADE=1`.\n# Edit pins in pyproject.toml, never here. Install: pip install --require-hashes -r '"$$f" "$$f"; \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for spec in "$(DEV_LOCK)|--extra dev" "$(LOCK)|-c $(DEV_LOCK)"; do \
+		f=$${spec%%|*}; extra=$${spec#*|}; \
+		if [ -f "$$f" ]; then cp "$$f" "$$tmp/$$f"; fi; \
+		echo "uv pip compile $$extra -> $$f"; \
+		$(UV_COMPILE) -q $$extra -o "$$tmp/$$f"; \
+		sed -i '/^# Python 3.11, linux/,/^# Edit pins in pyproject/d' "$$tmp/$$f"; \
+		sed -i "2a $(LOCK_HEADER) $$f" "$$tmp/$$f"; \
+		if cmp -s "$$tmp/$$f" "$$f"; then echo "  $$f unchanged"; \
+		else mv "$$tmp/$$f" "$$f"; echo "  $$f updated"; fi; \
 	done
 
 clean:

@@ -85,8 +85,9 @@ class Reference(BaseModel):
     @property
     def url(self) -> str | None:
         """Best single link: PubMed, else DOI, else the curators' first source page."""
-        first_source = self.source_url.split(" ; ")[0].strip() if self.source_url else None
-        return self.pubmed_url or self.doi_url or first_source or None
+        sources = (self.source_url or "").split()
+        first_source = next((part for part in sources if part.startswith("http")), None)
+        return self.pubmed_url or self.doi_url or first_source
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -1,0 +1,30 @@
+"""Spinal metastasis approach options: the Streamlit entry point.
+
+Sets the page, shows the disclaimer on every page and routes to the pages in app_pages/.
+The clinical logic lives in ``rules``; the pages only call it and show what comes back.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.render import BANNER, friendly_errors, show_disclaimer
+
+st.set_page_config(
+    page_title="Spinal metastasis approach options",
+    page_icon=":material/neurology:",
+    layout="wide",
+    menu_items={"About": BANNER},
+)
+
+PAGES = [
+    st.Page("app_pages/assess.py", title="Assess", icon=":material/stethoscope:", default=True),
+    st.Page("app_pages/evidence_library.py", title="Evidence library", icon=":material/menu_book:"),
+    st.Page("app_pages/rule_book.py", title="Rule book", icon=":material/rule:"),
+    st.Page("app_pages/about.py", title="About", icon=":material/info:"),
+]
+
+page = st.navigation(PAGES)
+show_disclaimer()
+with friendly_errors(f"page {page.title}"):
+    page.run()

@@ -1,0 +1,89 @@
+"""Assess: the patient form beside the result. Validate with rules, assess, show.
+
+The last result lives in ``st.session_state`` (this session only) so it survives reruns
+and visits to other pages. Nothing is written to files, logs or the address bar.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.patient_form import (
+    FIELDS,
+    default_state,
+    field_label,
+    form_values,
+    patient_form,
+    problem_sentence,
+    seed_widget_state,
+)
+from app_pages.render import friendly_errors, render_assessment
+from rules import Assessment, InputProblem, assess, parse_patient
+
+RESULT_KEY = "assess_result"
+PROBLEMS_KEY = "assess_problems"
+SUBMITTED_KEY = "assess_submitted_inputs"
+PENDING_KEY = "assess_pending"
+
+
+def _on_submit() -> None:
+    """Remember that the form was sent; the page evaluates it inside its error guard."""
+    st.session_state[PENDING_KEY] = True
+    st.session_state[SUBMITTED_KEY] = {name: st.session_state.get(name) for name in FIELDS}
+
+
+def _on_new_case() -> None:
+    for name, value in default_state().items():
+        st.session_state[name] = value
+    for key in (RESULT_KEY, PROBLEMS_KEY, SUBMITTED_KEY, PENDING_KEY):
+        st.session_state.pop(key, None)
+
+
+def _evaluate_submission() -> None:
+    parsed = parse_patient(form_values({name: st.session_state.get(name) for name in FIELDS}))
+    if isinstance(parsed, list):
+        st.session_state[PROBLEMS_KEY] = parsed
+        st.session_state.pop(RESULT_KEY, None)
+    else:
+        st.session_state[PROBLEMS_KEY] = []
+        st.session_state[RESULT_KEY] = assess(parsed)
+
+
+def main() -> None:
+    """Lay out the page: form on the left, result on the right."""
+    st.title("Assess a spinal metastasis")
+    with friendly_errors("evaluating the form"):
+        if st.session_state.pop(PENDING_KEY, False):
+            _evaluate_submission()
+    problems: list[InputProblem] = st.session_state.get(PROBLEMS_KEY, [])
+    result: Assessment | None = st.session_state.get(RESULT_KEY)
+
+    form_column, result_column = st.columns([5, 7], gap="large")
+    with form_column:
+        st.caption(
+            "Leave anything you do not know as unknown: scores then show their possible "
+            "range and no rule fires on a guess."
+        )
+        seed_widget_state(st.session_state.get(SUBMITTED_KEY))
+        patient_form(problems, on_submit=_on_submit)
+        st.button("New case", on_click=_on_new_case, icon=":material/restart_alt:")
+    with result_column:
+        if problems:
+            st.error(
+                "The form has problems; nothing was assessed:\n\n"
+                + "\n".join(f"- {problem_sentence(problem)}" for problem in problems),
+                icon=":material/error:",
+            )
+        elif result is None:
+            st.info(
+                "Fill in the level and the primary tumour (everything else may stay "
+                "unknown), then press **Assess**. The options, their reasons and the "
+                "evidence appear here.",
+                icon=":material/arrow_back:",
+            )
+        else:
+            with friendly_errors("showing the assessment"):
+                render_assessment(result, labels={name: field_label(name) for name in FIELDS})
+
+
+main()

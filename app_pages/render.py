@@ -1,0 +1,386 @@
+"""Shared rendering: option cards, citation links, score tables, alerts, downloads.
+
+Pure functions first (they build Markdown strings and table rows from what ``rules``
+returns), layout last. Every page shows results through these, so a verdict or a
+reference looks the same wherever it appears. Nothing here decides anything clinical.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import streamlit as st
+
+from evidence import Reference, Verification
+from rules import (
+    VERDICT_LABELS,
+    AlertLevel,
+    Assessment,
+    Direction,
+    OptionAssessment,
+    Reason,
+    Verdict,
+    to_markdown,
+)
+from rules.engine import Alert
+from rules.scores import BilskyResult, ScoreResult
+
+BANNER = "Research and teaching prototype — not for clinical decisions."
+FRIENDLY_ERROR = (
+    "Something went wrong while showing this page, and nothing was saved. Check the inputs "
+    "and try again; if it happens again, tell the maintainers what you did (not who the "
+    "patient is)."
+)
+LOGGER = logging.getLogger(__name__)
+
+Colour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "primary"]
+
+# Presentation only: how each verdict looks. The verdicts themselves come from rules.
+VERDICT_STYLE: dict[Verdict, tuple[Colour, str]] = {
+    Verdict.SUGGESTED: ("green", ":material/check_circle:"),
+    Verdict.CONSIDER: ("blue", ":material/help:"),
+    Verdict.CAUTION: ("orange", ":material/warning:"),
+    Verdict.NOT_SUGGESTED: ("red", ":material/cancel:"),
+    Verdict.OUT_OF_SCOPE: ("gray", ":material/block:"),
+}
+VERIFICATION_STYLE: dict[Verification, tuple[Colour, str, str]] = {
+    Verification.VERIFIED: ("green", ":material/verified:", "verified"),
+    Verification.PARTIAL: ("green", ":material/done:", "partly verified"),
+    Verification.AS_CITED: ("orange", ":material/warning:", "not verified (as cited)"),
+    Verification.UNRESOLVED: ("red", ":material/error:", "unresolved"),
+}
+DIRECTION_HEADINGS: dict[Direction, str] = {
+    Direction.FOR: ":green[**For**]",
+    Direction.AGAINST: ":red[**Against**]",
+    Direction.NOTE: ":gray[**Notes**]",
+}
+ALERT_ICONS: dict[AlertLevel, str] = {
+    AlertLevel.EMERGENCY: ":material/emergency:",
+    AlertLevel.WARNING: ":material/warning:",
+    AlertLevel.INFO: ":material/info:",
+}
+MARKDOWN_SPECIALS = "\\`*_{}[]<>#|~$"
+LINK_SCHEMES = ("https://", "http://")
+
+
+# --- pure: text --------------------------------------------------------------------------
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally inside Markdown: no emphasis, links, HTML, LaTeX or tables."""
+    return "".join(
+        "\\" + character if character in MARKDOWN_SPECIALS else character for character in text
+    )
+
+
+def link_target(reference: Reference) -> str | None:
+    """The reference's best address (PubMed, else DOI, else a source page), if it is a URL.
+
+    Curated source pages sometimes carry a note after the address; only the address is kept.
+    """
+    if not reference.url:
+        return None
+    first = reference.url.split()[0]
+    return first if first.startswith(LINK_SCHEMES) else None
+
+
+def evidence_grade(reference: Reference) -> str:
+    """Study design and level of evidence in a few words, e.g. 'case series, Level IV'."""
+    design = reference.design or "design not stated"
+    level = reference.level_of_evidence.split(" (")[0]
+    return f"{design}, {level}" if level.startswith("Level") else design
+
+
+def verification_badge(verification: Verification) -> str:
+    """How far the record was checked: quiet green text when checked, a loud badge when not."""
+    colour, icon, words = VERIFICATION_STYLE[verification]
+    if verification.is_checked:
+        return f":{colour}[:small[{icon} {words}]]"
+    return f":{colour}-badge[{icon} **{words}**]"
+
+
+def reference_name(reference: Reference) -> str:
+    """'Author Year'; without authors, 'Journal Year'; failing both, the curated id."""
+    if reference.authors:
+        return reference.short_label
+    if reference.journal:
+        return f"{reference.journal} {reference.year}" if reference.year else reference.journal
+    return reference.id
+
+
+def citation_link(reference: Reference) -> str:
+    """'[Author Year](url)', or the bare name when the record has no usable address."""
+    name = escape_markdown(reference_name(reference))
+    target = link_target(reference)
+    return f"[{name}]({target})" if target else f"{name} (no link)"
+
+
+def citation_markdown(reference: Reference) -> str:
+    """A citation as Markdown: link, design and level, and the verification badge."""
+    return (
+        f"{citation_link(reference)} :small[{escape_markdown(evidence_grade(reference))}] "
+        f"{verification_badge(reference.verification)}"
+    )
+
+
+def citations_markdown(ids: Iterable[str], references: Mapping[str, Reference]) -> str:
+    """Several citations on one line, in the order given."""
+    return " · ".join(citation_markdown(references[reference_id]) for reference_id in ids)
+
+
+def verdict_badge(verdict: Verdict) -> str:
+    """A coloured Markdown badge for a verdict."""
+    colour, icon = VERDICT_STYLE[verdict]
+    return f":{colour}-badge[{icon} {VERDICT_LABELS[verdict]}]"
+
+
+def reason_markdown(reason: Reason, references: Mapping[str, Reference]) -> str:
+    """One reason as a bullet, its sources on the line below."""
+    sources = citations_markdown(reason.citations, references)
+    return f"- {escape_markdown(reason.text)}  \n  :small[Sources:] {sources}"
+
+
+def reasons_by_direction(option: OptionAssessment) -> dict[Direction, list[Reason]]:
+    """The option's reasons grouped For, Against, Notes (empty groups left out)."""
+    grouped: dict[Direction, list[Reason]] = {}
+    for direction in DIRECTION_HEADINGS:
+        found = [reason for reason in option.reasons if reason.direction is direction]
+        if found:
+            grouped[direction] = found
+    return grouped
+
+
+def ranking_markdown(options: Iterable[OptionAssessment]) -> str:
+    """The options best first, one line each with the verdict badge."""
+    return "\n".join(
+        f"{rank}. {verdict_badge(option.verdict)} **{escape_markdown(option.label)}**"
+        for rank, option in enumerate(options, 1)
+    )
+
+
+def score_value(score: ScoreResult) -> str:
+    """The total, or 'unknown (possible min-max)' when an input is missing."""
+    if score.total is not None:
+        return str(score.total)
+    return f"unknown (possible {score.min}-{score.max})"
+
+
+def score_band(score: ScoreResult) -> str:
+    """The band, or the bands still possible."""
+    if score.band is not None:
+        return score.band
+    return "not settled: " + " / ".join(score.possible_bands)
+
+
+def component_rows(score: ScoreResult) -> list[dict[str, str]]:
+    """A score's working, one row per component, escaped for st.table's Markdown cells."""
+    rows: list[dict[str, str]] = []
+    for component in score.components:
+        if component.points is not None:
+            points = str(component.points)
+        else:
+            points = f"unknown ({component.min}-{component.max})"
+        rows.append(
+            {
+                "Component": escape_markdown(component.name),
+                "Input": escape_markdown(", ".join(component.inputs)),
+                "Category": escape_markdown(component.category or "unknown"),
+                "Points": points,
+            }
+        )
+    return rows
+
+
+def missing_by_use(assessment: Assessment, labels: Mapping[str, str]) -> dict[str, list[str]]:
+    """Missing inputs by what they feed, e.g. {'SINS': ['Pain', 'Bone lesion', ...]}."""
+    grouped: dict[str, list[str]] = {}
+    for item in assessment.missing_inputs:
+        uses = ", ".join(item.used_by)
+        grouped.setdefault(uses, []).append(labels.get(item.field, item.field))
+    return grouped
+
+
+def assessment_json(assessment: Assessment) -> str:
+    """The whole assessment as JSON (it carries its rules version)."""
+    return json.dumps(assessment.model_dump(mode="json"), indent=2, ensure_ascii=False)
+
+
+def download_name(assessment: Assessment, suffix: str) -> str:
+    """A file name stamped with the rules version and nothing about the patient."""
+    return f"assessment-{assessment.rules_version}.{suffix}"
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+
+def show_disclaimer() -> None:
+    """The banner on top of every page and the full disclaimer in the sidebar."""
+    st.warning(BANNER, icon=":material/school:")
+    with st.sidebar:
+        st.caption(f"**{BANNER}**")
+        st.caption(
+            "Inputs are held in memory for this browser session only; nothing is written to "
+            "disk, logs or the address bar."
+        )
+
+
+@contextmanager
+def friendly_errors(what: str) -> Iterator[None]:
+    """Show a plain message instead of a traceback; log where it failed, never the inputs."""
+    try:
+        yield
+    except Exception as error:
+        # Only the type and the code locations: messages can echo what a user typed.
+        where = " <- ".join(
+            f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+            for frame in reversed(traceback.extract_tb(error.__traceback__))
+        )
+        LOGGER.error("%s failed with %s at %s", what, type(error).__name__, where)
+        st.error(FRIENDLY_ERROR, icon=":material/sentiment_dissatisfied:")
+
+
+def render_alerts(alerts: Iterable[Alert], references: Mapping[str, Reference]) -> None:
+    """Alerts before anything else, the most urgent as errors."""
+    for alert in alerts:
+        body = escape_markdown(alert.text)
+        if alert.citations:
+            body += "  \n:small[Sources:] " + citations_markdown(alert.citations, references)
+        icon = ALERT_ICONS[alert.level]
+        if alert.level is AlertLevel.EMERGENCY:
+            st.error(body, icon=icon)
+        elif alert.level is AlertLevel.WARNING:
+            st.warning(body, icon=icon)
+        else:
+            st.info(body, icon=icon)
+
+
+def render_ranking(options: Iterable[OptionAssessment]) -> None:
+    """The ranking at a glance."""
+    st.markdown(ranking_markdown(options))
+
+
+def render_score(score: ScoreResult, references: Mapping[str, Reference]) -> None:
+    """One score on one line (value and band), its working and sources folded below."""
+    with st.container(border=True):
+        st.markdown(
+            f"**{escape_markdown(score.name)}: {escape_markdown(score_value(score))}** · "
+            f"{escape_markdown(score_band(score))}"
+        )
+        if score.band_meaning:
+            st.caption(escape_markdown(score.band_meaning))
+        with st.expander("Working and sources"):
+            st.table(pd.DataFrame(component_rows(score)), hide_index=True)
+            st.caption(escape_markdown(score.source_quality))
+            st.markdown(":small[Sources:] " + citations_markdown(score.citations, references))
+
+
+def render_scores(assessment: Assessment, references: Mapping[str, Reference]) -> None:
+    """SINS, revised Tokuhashi and Tomita, one under the other."""
+    scores = assessment.scores
+    for score in (scores.sins, scores.tokuhashi, scores.tomita):
+        render_score(score, references)
+
+
+def render_bilsky(bilsky: BilskyResult, references: Mapping[str, Reference]) -> None:
+    """The Bilsky grade in words, or that it is unknown."""
+    if bilsky.grade is None:
+        st.markdown("**Bilsky ESCC:** unknown (grade it on axial T2 MRI to settle it).")
+        return
+    st.markdown(
+        f"**Bilsky ESCC {escape_markdown(bilsky.grade)}** "
+        f"({escape_markdown(bilsky.definition or '')}): "
+        f"**{escape_markdown(bilsky.group or '')}**. {escape_markdown(bilsky.meaning or '')}  \n"
+        f":small[Sources:] {citations_markdown(bilsky.citations, references)}"
+    )
+
+
+def render_option_card(
+    rank: int, option: OptionAssessment, references: Mapping[str, Reference]
+) -> None:
+    """One option as a card: verdict badge, summary, reasons for and against with sources."""
+    with st.container(border=True, key=f"option_card_{option.approach.value}"):
+        st.markdown(
+            f"##### {rank}. {verdict_badge(option.verdict)} {escape_markdown(option.label)}",
+            anchors=False,
+        )
+        st.markdown(f"**{escape_markdown(option.summary)}**")
+        for direction, reasons in reasons_by_direction(option).items():
+            st.markdown(
+                DIRECTION_HEADINGS[direction]
+                + "\n"
+                + "\n".join(reason_markdown(reason, references) for reason in reasons)
+            )
+        st.caption(f"Net score {option.net_score:+d} (weight for minus weight against).")
+
+
+def render_options(assessment: Assessment, references: Mapping[str, Reference]) -> None:
+    """The five options best first, each as a card."""
+    for rank, option in enumerate(assessment.options, 1):
+        render_option_card(rank, option, references)
+
+
+def render_missing_inputs(assessment: Assessment, labels: Mapping[str, str]) -> None:
+    """What was left unknown, grouped by what it feeds: filling it in could change the answer."""
+    if not assessment.missing_inputs:
+        st.markdown("Nothing the rules use is missing.")
+        return
+    st.markdown(
+        "\n".join(
+            f"- **{escape_markdown(uses)}:** {escape_markdown(', '.join(fields))}"
+            for uses, fields in missing_by_use(assessment, labels).items()
+        )
+    )
+    # What-if goes here: when the core offers a what-if analysis (which single input, or
+    # which unknowns filled in, would change a verdict), render it below this list from a
+    # pure function of the Assessment, like the rest of this module.
+
+
+def render_downloads(assessment: Assessment) -> None:
+    """The assessment as JSON and as Markdown, both stamped with the rules version."""
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download JSON",
+            data=assessment_json(assessment),
+            file_name=download_name(assessment, "json"),
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/data_object:",
+            key="download_json",
+        )
+        st.download_button(
+            "Download Markdown",
+            data=to_markdown(assessment),
+            file_name=download_name(assessment, "md"),
+            mime="text/markdown",
+            on_click="ignore",
+            icon=":material/description:",
+            key="download_markdown",
+        )
+    st.caption(f"Rules version `{assessment.rules_version}`")
+
+
+def render_assessment(assessment: Assessment, labels: Mapping[str, str] | None = None) -> None:
+    """The whole result: alerts, ranking, scores, Bilsky, option cards, missing inputs."""
+    references = assessment.citations
+    if assessment.patient.case_label:
+        st.text(f"Case: {assessment.patient.case_label}")
+    st.caption(f"Rules version `{assessment.rules_version}`")
+    render_alerts(assessment.alerts, references)
+    st.subheader("Options, best first")
+    render_ranking(assessment.options)
+    st.subheader("Scores")
+    render_scores(assessment, references)
+    render_bilsky(assessment.bilsky, references)
+    st.subheader("The options and their reasons")
+    render_options(assessment, references)
+    st.subheader("Missing inputs that could change the answer")
+    render_missing_inputs(assessment, labels or {})
+    st.subheader("Download")
+    render_downloads(assessment)

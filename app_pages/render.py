@@ -21,16 +21,17 @@ import streamlit as st
 from evidence import Reference, Verification
 from rules import (
     VERDICT_LABELS,
+    Alert,
     AlertLevel,
     Assessment,
+    BilskyResult,
     Direction,
     OptionAssessment,
     Reason,
+    ScoreResult,
     Verdict,
     to_markdown,
 )
-from rules.engine import Alert
-from rules.scores import BilskyResult, ScoreResult
 
 BANNER = "Research and teaching prototype — not for clinical decisions."
 FRIENDLY_ERROR = (
@@ -107,12 +108,8 @@ def verification_badge(verification: Verification) -> str:
 
 
 def reference_name(reference: Reference) -> str:
-    """'Author Year'; without authors, 'Journal Year'; failing both, the curated id."""
-    if reference.authors:
-        return reference.short_label
-    if reference.journal:
-        return f"{reference.journal} {reference.year}" if reference.year else reference.journal
-    return reference.id
+    """The reference's short label ('Author Year', or its fallback)."""
+    return reference.short_label
 
 
 def citation_link(reference: Reference) -> str:

@@ -105,9 +105,16 @@ class Reference(BaseModel):
 
     @property
     def short_label(self) -> str:
-        """First author and year, e.g. 'Patchell 2005'."""
-        first = (self.authors or self.id).split(",")[0].split(" ")[0]
-        return f"{first} {self.year}" if self.year else first
+        """'Author Year'; else 'Journal Year'; else 'PMID n'; else the curated id."""
+        if self.authors:
+            name = self.authors.split(",")[0].split(" ")[0]
+        elif self.journal:
+            name = self.journal
+        elif self.pmid:
+            return f"PMID {self.pmid}"
+        else:
+            return self.id
+        return f"{name} {self.year}" if self.year else name
 
     def vancouver(self) -> str:
         """Render the record in Vancouver style, leaving out what is unknown."""

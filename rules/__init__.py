@@ -6,6 +6,7 @@ from rules.engine import (
     Alert,
     AlertLevel,
     Assessment,
+    MissingInput,
     OptionAssessment,
     Reason,
     Verdict,
@@ -16,6 +17,7 @@ from rules.engine import (
 from rules.patient import INPUT_FIELDS, OPTIONAL_FIELDS, Patient
 from rules.problems import InputProblem, parse_patient
 from rules.report import DISCLAIMER, to_markdown
+from rules.scores import BilskyResult, ScoreResult
 
 __all__ = [
     "APPROACH_LABELS",
@@ -28,12 +30,15 @@ __all__ = [
     "AlertLevel",
     "Approach",
     "Assessment",
+    "BilskyResult",
     "Direction",
     "InputProblem",
+    "MissingInput",
     "OptionAssessment",
     "Patient",
     "Reason",
     "Rule",
+    "ScoreResult",
     "Strength",
     "Verdict",
     "assess",

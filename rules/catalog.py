@@ -638,7 +638,7 @@ RULES: tuple[Rule, ...] = (
         option=A.NON_OPERATIVE,
         direction=FOR,
         strength=Strength.STRONG,
-        when=(true("is_radiosensitive"),),
+        when=(true("is_radiosensitive"), not_true("is_unstable")),
         text=(
             "The tumour is radiosensitive; conventional radiotherapy is the first treatment "
             "whatever the grade of compression, provided the spine is stable."

@@ -239,9 +239,14 @@ class Patient(BaseModel):
         default=None, description="Radiotherapy to the operative field; recent = within ~3 months."
     )
     cachexia: bool | None = None
-    albumin_g_dl: float | None = Field(default=None, ge=1.0, le=6.0, description="Serum albumin.")
+    albumin_g_dl: float | None = Field(
+        default=None, ge=1.0, le=6.0, allow_inf_nan=False, description="Serum albumin."
+    )
     expected_survival_months: float | None = Field(
-        default=None, gt=0, description="The clinician's estimate of survival in months."
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="The clinician's estimate of survival in months.",
     )
     rapidly_progressive_deficit: bool | None = None
     case_label: str | None = Field(

@@ -1,0 +1,182 @@
+"""The curated evidence registry: shipped data, lookups, links and rendering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evidence import (
+    Reference,
+    UnknownReferenceError,
+    Verification,
+    load_registry,
+    registry,
+)
+from evidence.registry import DATA_FILE
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_EVIDENCE = REPO_ROOT.parent / "shared" / "evidence" / "evidence.json"
+
+
+def raw_records() -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(DATA_FILE.read_bytes())
+    return records
+
+
+def minimal_reference(**fields: Any) -> Reference:
+    base: dict[str, Any] = {
+        "id": "example",
+        "authors": None,
+        "title": None,
+        "journal": None,
+        "year": None,
+        "volume": None,
+        "issue": None,
+        "pages": None,
+        "pmid": None,
+        "doi": None,
+        "design": None,
+        "key_finding": "example finding",
+        "verification": "verified",
+        "source_url": None,
+        "notes": None,
+    }
+    return Reference.model_validate({**base, **fields})
+
+
+def test_shipped_evidence_is_byte_identical_to_the_shared_curated_file() -> None:
+    if not SHARED_EVIDENCE.exists():
+        pytest.skip(f"{SHARED_EVIDENCE} not present on this machine")
+    assert DATA_FILE.read_bytes() == SHARED_EVIDENCE.read_bytes()
+
+
+def test_shipped_evidence_lives_inside_the_package() -> None:
+    assert DATA_FILE == REPO_ROOT / "evidence" / "data" / "evidence.json"
+    assert DATA_FILE.is_file()
+
+
+def test_every_record_loads_into_the_registry() -> None:
+    records = raw_records()
+    loaded = load_registry()
+    assert len(loaded) == len(records)
+    assert [record["id"] for record in records] == list(loaded)
+    for record in records:
+        reference = loaded[record["id"]]
+        assert reference.verification.value == record["verification"]
+        assert reference.pmid == record["pmid"]
+        assert reference.doi == record["doi"]
+
+
+def test_registry_is_loaded_once_and_is_the_same_object() -> None:
+    assert registry() is registry()
+
+
+def test_unknown_id_raises_unknown_reference_error_naming_the_id() -> None:
+    with pytest.raises(UnknownReferenceError, match="no_such_reference_2099") as caught:
+        registry()["no_such_reference_2099"]
+    assert caught.value.reference_id == "no_such_reference_2099"
+
+
+def test_unknown_reference_error_is_a_key_error_so_mapping_get_works() -> None:
+    assert issubclass(UnknownReferenceError, KeyError)
+    assert registry().get("no_such_reference_2099") is None
+    assert "no_such_reference_2099" not in registry()
+
+
+def test_pubmed_url_is_built_from_the_pmid() -> None:
+    patchell = registry()["patchell2005_rct"]
+    assert patchell.pmid == "16112300"
+    assert patchell.pubmed_url == "https://pubmed.ncbi.nlm.nih.gov/16112300/"
+
+
+def test_doi_url_is_built_from_the_doi() -> None:
+    patchell = registry()["patchell2005_rct"]
+    assert patchell.doi == "10.1016/S0140-6736(05)66954-1"
+    assert patchell.doi_url == "https://doi.org/10.1016/S0140-6736(05)66954-1"
+
+
+def test_links_are_absent_without_pmid_or_doi() -> None:
+    reference = minimal_reference()
+    assert reference.pubmed_url is None
+    assert reference.doi_url is None
+    assert reference.url is None
+
+
+def test_url_prefers_pubmed_then_doi_then_first_source_page() -> None:
+    assert minimal_reference(pmid="1", doi="10.1/x").url == "https://pubmed.ncbi.nlm.nih.gov/1/"
+    assert minimal_reference(doi="10.1/x").url == "https://doi.org/10.1/x"
+    assert (
+        minimal_reference(source_url="https://a.example/ ; https://b.example/").url
+        == "https://a.example/"
+    )
+
+
+def test_every_record_with_a_pmid_or_doi_has_the_matching_link() -> None:
+    for reference in registry().values():
+        if reference.pmid:
+            assert reference.pubmed_url == f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
+        if reference.doi:
+            assert reference.doi_url == f"https://doi.org/{reference.doi}"
+
+
+def test_vancouver_rendering_of_patchell_has_authors_title_journal_year_and_pmid() -> None:
+    text = registry()["patchell2005_rct"].vancouver()
+    assert text.startswith("Patchell RA, Tibbs PA, Regine WF")
+    assert "Direct decompressive surgical resection in the treatment of spinal cord" in text
+    assert "Lancet" in text
+    assert "2005;366(9486):643-648" in text
+    assert "PMID: 16112300" in text
+    assert "doi:10.1016/S0140-6736(05)66954-1" in text
+
+
+def test_vancouver_lists_six_authors_then_et_al() -> None:
+    # Patchell 2005 has eight authors; Vancouver style names the first six.
+    text = registry()["patchell2005_rct"].vancouver()
+    assert "Kryscio RJ, et al." in text
+    assert "Mohiuddin" not in text
+
+
+def test_vancouver_leaves_out_unknown_fields() -> None:
+    text = registry()["pmid23248755_unresolved"].vancouver()
+    assert text == "PMID: 23248755."
+
+
+@pytest.mark.parametrize(
+    ("status", "is_checked"),
+    [
+        (Verification.VERIFIED, True),
+        (Verification.PARTIAL, True),
+        (Verification.AS_CITED, False),
+        (Verification.UNRESOLVED, False),
+    ],
+)
+def test_only_verified_and_partial_records_count_as_checked(
+    status: Verification, is_checked: bool
+) -> None:
+    assert status.is_checked is is_checked
+
+
+def test_unresolved_seed_citation_is_marked_unresolved_and_not_checked() -> None:
+    record = registry()["pmid23248755_unresolved"]
+    assert record.verification is Verification.UNRESOLVED
+    assert not record.verification.is_checked
+    assert "could not be identified" in record.verification_label
+
+
+def test_every_record_shows_a_verification_label() -> None:
+    for reference in registry().values():
+        assert reference.verification_label
+
+
+def test_references_are_frozen() -> None:
+    reference = registry()["patchell2005_rct"]
+    with pytest.raises(ValueError, match="frozen"):
+        reference.year = 2006  # type: ignore[misc]
+
+
+def test_reference_rejects_unknown_fields() -> None:
+    with pytest.raises(ValueError, match="impact_factor"):
+        minimal_reference(impact_factor=99)

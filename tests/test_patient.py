@@ -1,0 +1,189 @@
+"""The patient input model: normalisation, constraints, and what it refuses."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from rules import Patient, parse_patient
+from rules.patient import KPS_RANGE_BY_ECOG, EsccGrade, Frankel, Level
+from rules.problems import InputProblem
+
+GOOD: dict[str, Any] = {"level": "T8", "histology": "lung"}
+NUMERIC_FIELDS = [
+    "kps",
+    "ecog",
+    "vertebral_metastases",
+    "extraspinal_bone_metastases",
+    "albumin_g_dl",
+    "expected_survival_months",
+]
+
+
+def error_fields(data: dict[str, Any]) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        Patient.model_validate(data)
+    return [str(error["loc"][0]) if error["loc"] else "" for error in caught.value.errors()]
+
+
+def problems(data: object) -> list[InputProblem]:
+    result = parse_patient(data)
+    assert isinstance(result, list), "expected the input to be rejected"
+    return result
+
+
+@pytest.mark.parametrize("raw", ["t8", "T8", " t8 "])
+def test_level_is_case_insensitive(raw: str) -> None:
+    assert Patient.model_validate({**GOOD, "level": raw}).level is Level.T8
+
+
+@pytest.mark.parametrize(
+    ("raw", "grade"),
+    [
+        pytest.param(2, EsccGrade.G2, id="integer_2"),
+        pytest.param("2", EsccGrade.G2, id="string_2"),
+        pytest.param("1A", EsccGrade.G1A, id="upper_1A"),
+        pytest.param("1c", EsccGrade.G1C, id="lower_1c"),
+        pytest.param(0, EsccGrade.G0, id="integer_0"),
+    ],
+)
+def test_escc_grade_accepts_numbers_and_any_case(raw: object, grade: EsccGrade) -> None:
+    assert Patient.model_validate({**GOOD, "escc_grade": raw}).escc_grade is grade
+
+
+def test_choices_are_case_insensitive() -> None:
+    patient = Patient.model_validate({**GOOD, "histology": "LUNG", "frankel": "c"})
+    assert patient.histology.value == "lung"
+    assert patient.frankel is Frankel.C
+
+
+def test_only_level_and_histology_are_required() -> None:
+    assert sorted(error_fields({})) == ["histology", "level"]
+
+
+def test_unknown_field_is_rejected_naming_the_field() -> None:
+    assert error_fields({**GOOD, "mrn": "x"}) == ["mrn"]
+
+
+def test_unknown_field_problem_names_the_field_and_the_allowed_fields() -> None:
+    (problem,) = problems({**GOOD, "mrn": "x"})
+    assert problem.field == "mrn"
+    assert "unknown field" in problem.message
+    assert "histology" in problem.message
+
+
+def test_unknown_level_is_rejected_naming_the_field() -> None:
+    (problem,) = problems({**GOOD, "level": "T13"})
+    assert problem.field == "level"
+    assert "T13" in problem.message
+
+
+@pytest.mark.parametrize("field", NUMERIC_FIELDS)
+@pytest.mark.parametrize("value", [True, False])
+def test_booleans_are_rejected_for_numeric_fields(field: str, value: bool) -> None:
+    assert error_fields({**GOOD, field: value}) == [field]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("kps", 110),
+        ("kps", -10),
+        ("kps", 75),
+        ("ecog", 5),
+        ("ecog", -1),
+        ("vertebral_metastases", 0),
+        ("extraspinal_bone_metastases", -1),
+        ("albumin_g_dl", 9),
+        ("albumin_g_dl", 0.5),
+        ("expected_survival_months", 0),
+    ],
+)
+def test_impossible_values_are_rejected_naming_the_field(field: str, value: object) -> None:
+    (problem,) = problems({**GOOD, field: value})
+    assert problem.field == field
+    assert repr(value) in problem.message
+
+
+@pytest.mark.parametrize("field", ["albumin_g_dl", "expected_survival_months"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(math.inf, id="infinity"),
+        pytest.param(-math.inf, id="minus_infinity"),
+        pytest.param(math.nan, id="nan"),
+    ],
+)
+def test_non_finite_numbers_are_rejected_naming_the_field(field: str, value: float) -> None:
+    # An infinite survival estimate is impossible, and it cannot be written back as JSON.
+    assert error_fields({**GOOD, field: value}) == [field]
+
+
+@pytest.mark.parametrize(
+    ("ecog", "kps"),
+    [(ecog, kps) for ecog, values in KPS_RANGE_BY_ECOG.items() for kps in values],
+)
+def test_agreeing_kps_and_ecog_are_accepted(ecog: int, kps: int) -> None:
+    patient = Patient.model_validate({**GOOD, "kps": kps, "ecog": ecog})
+    assert (patient.kps, patient.ecog) == (kps, ecog)
+
+
+def test_contradictory_kps_and_ecog_are_rejected_naming_both() -> None:
+    (problem,) = problems({**GOOD, "kps": 90, "ecog": 3})
+    assert "kps" in problem.field
+    assert "ecog" in problem.field
+    assert "90" in problem.message
+    assert "3" in problem.message
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "MRN 12345678",
+        "01/02/1960",
+        "born 1960-02-01",
+        "admitted 3.4.21",
+        "case 1234567",
+    ],
+)
+def test_case_label_that_looks_like_an_identifier_is_rejected(label: str) -> None:
+    (problem,) = problems({**GOOD, "case_label": label})
+    assert problem.field == "case_label"
+    assert "identifier" in problem.message
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Seed: lumbar sarcoma, recent radiation", "Teaching case 3", "T8 lung, KPS 40"],
+)
+def test_neutral_teaching_label_is_accepted(label: str) -> None:
+    assert Patient.model_validate({**GOOD, "case_label": label}).case_label == label
+
+
+def test_blank_case_label_reads_as_no_label() -> None:
+    assert Patient.model_validate({**GOOD, "case_label": "   "}).case_label is None
+
+
+def test_case_label_longer_than_80_characters_is_rejected() -> None:
+    assert error_fields({**GOOD, "case_label": "x" * 81}) == ["case_label"]
+
+
+def test_patient_is_frozen() -> None:
+    patient = Patient.model_validate(GOOD)
+    with pytest.raises(ValidationError, match="frozen"):
+        patient.kps = 50  # type: ignore[misc]
+    assert patient.kps is None
+
+
+@pytest.mark.parametrize("data", [[GOOD], "T8", 8, None])
+def test_input_that_is_not_an_object_is_one_problem(data: object) -> None:
+    (problem,) = problems(data)
+    assert problem.field == "(input)"
+    assert "JSON object" in problem.message
+
+
+def test_parse_patient_returns_the_patient_for_good_input() -> None:
+    assert parse_patient(GOOD) == Patient.model_validate(GOOD)

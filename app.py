@@ -19,6 +19,9 @@ st.set_page_config(
 
 PAGES = [
     st.Page("app_pages/assess.py", title="Assess", icon=":material/stethoscope:", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/case_library.py", title="Case library", icon=":material/cases:"),
+    st.Page("app_pages/quiz.py", title="Quiz", icon=":material/quiz:"),
     st.Page("app_pages/evidence_library.py", title="Evidence library", icon=":material/menu_book:"),
     st.Page("app_pages/rule_book.py", title="Rule book", icon=":material/rule:"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),

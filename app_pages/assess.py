@@ -1,7 +1,9 @@
 """Assess: the patient form beside the result. Validate with rules, assess, show.
 
 The last result lives in ``st.session_state`` (this session only) so it survives reruns
-and visits to other pages. Nothing is written to files, logs or the address bar.
+and visits to other pages. Nothing is written to files, logs or the address bar. A case
+sent from another page (the case library) arrives through ``request_form_state`` and is
+assessed as if it had been typed in and submitted.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import streamlit as st
 
 from app_pages.patient_form import (
     FIELDS,
+    apply_requested_state,
     default_state,
     field_label,
     form_values,
@@ -17,8 +20,11 @@ from app_pages.patient_form import (
     problem_sentence,
     seed_widget_state,
 )
-from app_pages.render import friendly_errors, render_assessment
+from app_pages.render import download_name, friendly_errors, render_assessment
+from app_pages.what_if import render_what_if
 from rules import Assessment, InputProblem, assess, parse_patient
+from rules.pdf_report import pdf_report
+from rules.whatif import what_if
 
 RESULT_KEY = "assess_result"
 PROBLEMS_KEY = "assess_problems"
@@ -39,6 +45,41 @@ def _on_new_case() -> None:
         st.session_state.pop(key, None)
 
 
+def _take_requested_case() -> None:
+    """A case sent from another page: show it in the form and assess it like a submission."""
+    requested = apply_requested_state()
+    if requested is not None:
+        for key in (RESULT_KEY, PROBLEMS_KEY):
+            st.session_state.pop(key, None)
+        st.session_state[SUBMITTED_KEY] = requested
+        st.session_state[PENDING_KEY] = True
+
+
+def _render_pdf_download(result: Assessment) -> None:
+    st.download_button(
+        "Download PDF report",
+        data=pdf_report(result),
+        file_name=download_name(result, "pdf"),
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        key="download_pdf",
+    )
+
+
+def _render_result(result: Assessment) -> None:
+    """The answer with its downloads, and what would change it, on two tabs."""
+    labels = {name: field_label(name) for name in FIELDS}
+    answer_tab, what_if_tab = st.tabs(["Options and evidence", "What would change this answer?"])
+    with answer_tab:
+        render_assessment(result, labels=labels)
+        _render_pdf_download(result)
+    with what_if_tab, friendly_errors("the what-if analysis"):
+        render_what_if(
+            what_if(result.patient), order=[option.approach for option in result.options]
+        )
+
+
 def _evaluate_submission() -> None:
     parsed = parse_patient(form_values({name: st.session_state.get(name) for name in FIELDS}))
     if isinstance(parsed, list):
@@ -53,6 +94,7 @@ def main() -> None:
     """Lay out the page: form on the left, result on the right."""
     st.title("Assess a spinal metastasis")
     with friendly_errors("evaluating the form"):
+        _take_requested_case()
         if st.session_state.pop(PENDING_KEY, False):
             _evaluate_submission()
     problems: list[InputProblem] = st.session_state.get(PROBLEMS_KEY, [])
@@ -83,7 +125,7 @@ def main() -> None:
             )
         else:
             with friendly_errors("showing the assessment"):
-                render_assessment(result, labels={name: field_label(name) for name in FIELDS})
+                _render_result(result)
 
 
 main()

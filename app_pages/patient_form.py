@@ -23,6 +23,7 @@ UNKNOWN = "unknown"
 YES_NO_LABELS: dict[object, str] = {True: "yes", False: "no"}
 FORM_KEY = "patient_form"
 SUBMIT_KEY = "assess_submit"
+PENDING_STATE_KEY = "form_requested_state"
 # InputProblem.field for a problem that spans the whole input rather than one field.
 WHOLE_INPUT = "(input)"
 
@@ -491,14 +492,49 @@ def problem_sentence(problem: InputProblem) -> str:
 # --- layout -------------------------------------------------------------------------------
 
 
-def _widget(spec: FieldSpec) -> None:
+def widget_key(name: str, key_prefix: str = "") -> str:
+    """The widget key of a field: its name, after the form's prefix (none on Assess)."""
+    return f"{key_prefix}{name}"
+
+
+def form_state(key_prefix: str = "") -> dict[str, object]:
+    """What the form's widgets hold now, keyed by field name."""
+    return {name: st.session_state.get(widget_key(name, key_prefix)) for name in FIELDS}
+
+
+def set_form_state(state: Mapping[str, object], key_prefix: str = "") -> None:
+    """Put values into the form's widgets (fields missing from ``state`` go to their default).
+
+    Call it before the widgets are drawn, or from a widget callback.
+    """
+    for name, value in default_state().items():
+        st.session_state[widget_key(name, key_prefix)] = state.get(name, value)
+
+
+def request_form_state(state: Mapping[str, object], key_prefix: str = "") -> None:
+    """Ask the form to show these values when its page next draws it (e.g. from another page)."""
+    st.session_state[widget_key(PENDING_STATE_KEY, key_prefix)] = dict(state)
+
+
+def apply_requested_state(key_prefix: str = "") -> dict[str, object] | None:
+    """Put a requested state into the widgets before they are drawn; return it, if any."""
+    requested: dict[str, object] | None = st.session_state.pop(
+        widget_key(PENDING_STATE_KEY, key_prefix), None
+    )
+    if requested is not None:
+        set_form_state(requested, key_prefix)
+    return requested
+
+
+def _widget(spec: FieldSpec, key_prefix: str = "") -> None:
+    key = widget_key(spec.name, key_prefix)
     if spec.kind in (Kind.CHOICE, Kind.YES_NO):
         st.selectbox(
             spec.label,
             choices(spec),
             index=None,
             format_func=choice_label(spec),
-            key=spec.name,
+            key=key,
             help=spec.help,
             placeholder=spec.placeholder,
         )
@@ -512,7 +548,7 @@ def _widget(spec: FieldSpec) -> None:
             value=None,
             step=int(spec.step or 1) if whole else spec.step,
             format=None if whole else "%.1f",
-            key=spec.name,
+            key=key,
             help=spec.help,
             placeholder=UNKNOWN,
         )
@@ -520,13 +556,13 @@ def _widget(spec: FieldSpec) -> None:
         st.text_input(
             spec.label,
             max_chars=constraint(spec.name, "max_length"),
-            key=spec.name,
+            key=key,
             help=spec.help,
             placeholder=spec.placeholder,
         )
 
 
-def seed_widget_state(saved: Mapping[str, object] | None) -> None:
+def seed_widget_state(saved: Mapping[str, object] | None, key_prefix: str = "") -> None:
     """Give every widget its value before it is drawn: the last submitted one, else the default.
 
     Streamlit drops the state of widgets that were not drawn (e.g. after visiting another
@@ -534,36 +570,46 @@ def seed_widget_state(saved: Mapping[str, object] | None) -> None:
     """
     defaults = default_state()
     for name, value in defaults.items():
-        if name not in st.session_state:
-            st.session_state[name] = saved.get(name, value) if saved else value
+        key = widget_key(name, key_prefix)
+        if key not in st.session_state:
+            st.session_state[key] = saved.get(name, value) if saved else value
+
+
+def patient_fields(problems: Sequence[InputProblem], key_prefix: str = "") -> None:
+    """Draw the grouped fields with each field's problems under them (inside a form)."""
+    by_field = problems_by_field(problems)
+    for sentence in by_field.get(WHOLE_INPUT, []):
+        st.error(f"The input: {escape_markdown(sentence)}", icon=":material/error:")
+    for group in GROUPS:
+        st.subheader(group.title, divider="gray")
+        st.caption(group.caption)
+        columns = st.columns(2)
+        for index, spec in enumerate(group.fields):
+            with columns[index % 2]:
+                _widget(spec, key_prefix)
+                for message in by_field.get(spec.name, []):
+                    st.error(
+                        f"**{spec.label}** (`{spec.name}`): {escape_markdown(message)}",
+                        icon=":material/error:",
+                    )
 
 
 def patient_form(
     problems: Sequence[InputProblem],
     on_submit: Callable[[], None],
     submit_label: str = "Assess",
+    key_prefix: str = "",
 ) -> None:
-    """Draw the grouped form with each field's problems under it."""
-    by_field = problems_by_field(problems)
-    with st.form(FORM_KEY, enter_to_submit=False):
-        for sentence in by_field.get(WHOLE_INPUT, []):
-            st.error(f"The input: {escape_markdown(sentence)}", icon=":material/error:")
-        for group in GROUPS:
-            st.subheader(group.title, divider="gray")
-            st.caption(group.caption)
-            columns = st.columns(2)
-            for index, spec in enumerate(group.fields):
-                with columns[index % 2]:
-                    _widget(spec)
-                    for message in by_field.get(spec.name, []):
-                        st.error(
-                            f"**{spec.label}** (`{spec.name}`): {escape_markdown(message)}",
-                            icon=":material/error:",
-                        )
+    """Draw the grouped form with each field's problems under it.
+
+    ``key_prefix`` keeps a second form on another page from sharing the Assess widgets.
+    """
+    with st.form(widget_key(FORM_KEY, key_prefix), enter_to_submit=False):
+        patient_fields(problems, key_prefix)
         st.form_submit_button(
             submit_label,
             type="primary",
-            key=SUBMIT_KEY,
+            key=widget_key(SUBMIT_KEY, key_prefix),
             on_click=on_submit,
             icon=":material/stethoscope:",
         )

@@ -1,0 +1,81 @@
+"""Case library: the shipped teaching cases, each loadable into Assess or the quiz in one click.
+
+The cases, their teaching points and their evidence come from ``rules.case_library``;
+this page lists them and hands a chosen case to another page through session state.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.patient_form import FIELDS, patient_state, request_form_state
+from app_pages.quiz import request_quiz
+from app_pages.render import citations_markdown, escape_markdown
+from app_pages.what_if import value_words
+from evidence import registry
+from rules.case_library import TeachingCase, teaching_cases
+
+ASSESS_PAGE = "app_pages/assess.py"
+QUIZ_PAGE = "app_pages/quiz.py"
+# The inputs that identify a case at a glance, shown on its card when known, as a
+# clinician would jot them down: "T8 · lung · KPS 40 · Frankel C · Bilsky 2".
+GLANCE_FIELDS: dict[str, str] = {
+    "level": "",
+    "histology": "",
+    "kps": "KPS ",
+    "ecog": "ECOG ",
+    "frankel": "Frankel ",
+    "escc_grade": "Bilsky ",
+}
+CARD_COLUMNS = 2
+
+
+def glance_markdown(case: TeachingCase) -> str:
+    """The case's key inputs on one line: '**T8 · lung · KPS 40** · 7 of 23 inputs known'."""
+    patient = case.patient
+    known = sum(getattr(patient, name) is not None for name in FIELDS if name != "case_label")
+    parts = [
+        f"**{prefix}{value_words(name, getattr(patient, name))}**"
+        for name, prefix in GLANCE_FIELDS.items()
+        if getattr(patient, name) is not None
+    ]
+    return " · ".join(parts) + f" · :small[{known} of {len(FIELDS) - 1} inputs known]"
+
+
+def _case_card(case: TeachingCase) -> None:
+    with st.container(border=True, key=f"case_{case.slug}"):
+        st.markdown(f"##### {escape_markdown(case.title)}", anchors=False)
+        st.markdown(glance_markdown(case))
+        st.markdown(f"**Teaching point.** {escape_markdown(case.teaching_point)}")
+        st.markdown(":small[Evidence:] " + citations_markdown(case.evidence, registry()))
+        with st.container(horizontal=True):
+            if st.button(
+                "Load into Assess",
+                key=f"load_case_{case.slug}",
+                type="primary",
+                icon=":material/stethoscope:",
+            ):
+                request_form_state(patient_state(case.patient))
+                st.switch_page(ASSESS_PAGE)
+            if st.button("Quiz me on it", key=f"quiz_case_{case.slug}", icon=":material/quiz:"):
+                request_quiz(case.slug)
+                st.switch_page(QUIZ_PAGE)
+
+
+def main() -> None:
+    """A short introduction, then the cases as cards, two to a row."""
+    st.title("Case library")
+    cases = teaching_cases()
+    st.markdown(
+        f"{len(cases)} teaching cases, each with the point it makes and the evidence it "
+        "illustrates. **Load into Assess** fills in the form and shows the options, their "
+        "reasons and what would change the answer; **Quiz me on it** hides the answer first."
+    )
+    columns = st.columns(CARD_COLUMNS, gap="medium")
+    for index, case in enumerate(cases):
+        with columns[index % CARD_COLUMNS]:
+            _case_card(case)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,431 @@
+"""The teaching pages (case library, what-if, compare, quiz, PDF report), driven with AppTest."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
+
+from app_pages.compare import (
+    input_difference_records,
+    one_sided_reasons,
+    prefix,
+    verdict_records,
+)
+from app_pages.patient_form import FIELDS, default_state, patient_state
+from app_pages.quiz import QuizAnswer, agreement_markdown, ranking_records, repeated
+from app_pages.render import BANNER, FRIENDLY_ERROR, verdict_badge
+from app_pages.what_if import (
+    fill_records,
+    fill_summary,
+    flip_markdown,
+    option_name,
+    sorted_flips,
+    values_words,
+)
+from rules import APPROACH_LABELS, Approach, Patient, Verdict, assess
+from rules.case_library import case_by_slug, teaching_cases
+from rules.whatif import what_if
+from tests.conftest import ROOT, load_seed
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+NEW_PAGES = ("app_pages/case_library.py", "app_pages/compare.py", "app_pages/quiz.py")
+LOADED_CASES = (
+    pytest.param("seed_thoracic_lung_unfit", id="seed_thoracic_lung_unfit"),
+    pytest.param("hypervascular_renal", id="hypervascular_renal"),
+    pytest.param("cervical_out_of_scope", id="cervical_out_of_scope"),
+)
+CARD_TITLE = re.compile(r"^##### \d+\. :\w+-badge\[")
+SEED_1 = "seed_thoracic_lung_unfit"
+SEED_2 = "seed_lumbar_sarcoma_frail"
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+
+
+def _load_case(slug: str) -> AppTest:
+    """Click a case's load button in the library; the app switches to Assess by itself."""
+    at = _app()
+    at.switch_page("app_pages/case_library.py").run()
+    at.button(key=f"load_case_{slug}").click().run()
+    assert "Assess a spinal metastasis" in [str(title.value) for title in at.title]
+    # AppTest re-requests the page it was last told to switch to on every run; follow the
+    # app's own switch so the next run (a click on the Assess form) happens on Assess.
+    return at.switch_page("app_pages/assess.py")
+
+
+def _widget(at: AppTest, key: str) -> Widget:
+    node = at.get_by_key(key)
+    assert isinstance(node, Widget), key
+    return node
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [str(element.value) for element in at.markdown]
+
+
+def _assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [exception.value for exception in at.exception]
+    assert FRIENDLY_ERROR not in [str(error.value) for error in at.error]
+
+
+def _option_cards(at: AppTest) -> list[str]:
+    """The option cards shown, as their titles ('1. [badge] label'), best first."""
+    return [text.removeprefix("##### ") for text in _markdown(at) if CARD_TITLE.match(text)]
+
+
+def _submit_seed(name: str) -> AppTest:
+    at = _app()
+    for field, value in load_seed(name).items():
+        _widget(at, field).set_value(value)
+    return at.button(key="assess_submit").click().run()
+
+
+def _patient(name: str) -> Patient:
+    return Patient.model_validate(load_seed(name))
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", NEW_PAGES)
+def test_every_teaching_page_renders_and_shows_the_disclaimer(page: str) -> None:
+    at = _app()
+    at.switch_page(page).run()
+    _assert_healthy(at)
+    assert BANNER in [str(warning.value) for warning in at.warning]
+
+
+def test_case_library_lists_every_case_with_its_teaching_point_and_evidence_links() -> None:
+    at = _app()
+    at.switch_page("app_pages/case_library.py").run()
+    text = "\n".join(_markdown(at))
+    for case in teaching_cases():
+        assert at.button(key=f"load_case_{case.slug}")
+        assert case.teaching_point.split(";")[0].split(":")[0][:40] in text
+    assert "](https://pubmed.ncbi.nlm.nih.gov/" in text
+
+
+# --- case library -> assess -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", LOADED_CASES)
+def test_loading_a_case_fills_the_assess_form_and_submitting_gives_the_core_top_option(
+    slug: str,
+) -> None:
+    case = case_by_slug(slug)
+    at = _load_case(slug)
+    _assert_healthy(at)
+    for name, value in patient_state(case.patient).items():
+        assert _widget(at, name).value == value, name
+
+    at.button(key="assess_submit").click().run()
+    _assert_healthy(at)
+    expected = assess(case.patient)
+    cards = _option_cards(at)
+    assert len(cards) == len(expected.options)
+    for card, option in zip(cards, expected.options, strict=True):
+        assert card.endswith(option.label)
+
+
+def test_a_loaded_case_replaces_the_previous_result() -> None:
+    at = _submit_seed(SEED_1)
+    at.switch_page("app_pages/case_library.py").run()
+    at.button(key="load_case_cervical_out_of_scope").click().run()
+    assert "Assess a spinal metastasis" in [str(title.value) for title in at.title]
+    assert _widget(at, "level").value == "C5"
+    assert _widget(at, "kps").value == "unknown"
+    assert "Case: C5 breast metastasis" in [str(text.value) for text in at.text]
+
+
+def test_quiz_me_on_it_opens_the_quiz_on_that_case() -> None:
+    at = _app()
+    at.switch_page("app_pages/case_library.py").run()
+    at.button(key="quiz_case_hypervascular_renal").click().run()
+    _assert_healthy(at)
+    assert _widget(at, "quiz_case").value == "hypervascular_renal"
+    assert case_by_slug("hypervascular_renal").title in [str(s.value) for s in at.subheader]
+
+
+# --- what-if on the assess page ------------------------------------------------------------------
+
+
+def test_what_if_after_seed_1_lists_the_kps_change_that_puts_posterior_only_first() -> None:
+    patient = _patient(SEED_1)
+    kps_flips = [
+        flip
+        for flip in what_if(patient).flips
+        if flip.field == "kps" and flip.top_after is Approach.POSTERIOR_ONLY
+    ]
+    assert kps_flips, "the core no longer moves seed 1 to posterior-only on KPS"
+    assert all(min(flip.after) >= 50 for flip in kps_flips)
+
+    at = _submit_seed(SEED_1)
+    _assert_healthy(at)
+    assert "What would change this answer?" in [str(s.value) for s in at.subheader]
+    shown = "\n".join(_markdown(at))
+    for flip in kps_flips:
+        assert flip_markdown(flip) in shown
+    assert "**KPS** 40 → 50\u201370: **Posterior-only approach** comes first" in shown
+    assert "With the unknowns filled in" in [str(s.value) for s in at.subheader]
+    fill_table = at.table[-1].value
+    assert list(fill_table["Option"]) == [
+        option_name(option.approach) for option in assess(patient).options
+    ]
+
+
+def test_what_if_says_when_there_are_too_many_combinations_and_names_the_unknowns() -> None:
+    at = _load_case("incomplete_record")
+    _assert_healthy(at)
+    infos = [str(info.value) for info in at.info]
+    assert any("Too many combinations" in info and "Pain" in info for info in infos)
+
+
+def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stored: dict[str, tuple[bytes, str, str | None]] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(
+        self: MemoryMediaFileStorage,
+        path_or_data: str | bytes,
+        mimetype: str,
+        kind: Any,
+        filename: str | None = None,
+    ) -> str:
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        assert isinstance(path_or_data, bytes)
+        stored[file_id] = (path_or_data, mimetype, filename)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at = _submit_seed(SEED_1)
+    button = at.get_by_key("download_pdf")
+    assert button is not None
+    assert str(button.proto.label) == "Download PDF report"
+    file_id = str(button.proto.url).rsplit("/", 1)[-1].split(".")[0]
+    data, mimetype, filename = stored[file_id]
+    assert data.startswith(b"%PDF")
+    assert len(data) > 1000
+    assert mimetype == "application/pdf"
+    assert filename == f"assessment-{assess(_patient(SEED_1)).rules_version}.pdf"
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+def _compare_seed(name: str) -> AppTest:
+    at = _app()
+    at.switch_page("app_pages/compare.py").run()
+    _widget(at, "compare_case").set_value(name)
+    return at.button(key="compare_load").click().run()
+
+
+def test_loading_a_case_into_compare_fills_both_sides_and_leaves_assess_alone() -> None:
+    at = _compare_seed(SEED_2)
+    expected = patient_state(case_by_slug(SEED_2).patient)
+    for side in ("a", "b"):
+        for name, value in expected.items():
+            assert _widget(at, f"{prefix(side)}{name}").value == value, (side, name)
+    at.switch_page("app_pages/assess.py").run()
+    for name, value in default_state().items():
+        assert _widget(at, name).value == value, name
+
+
+def test_compare_cachexia_yes_against_no_shows_the_changed_verdicts() -> None:
+    at = _compare_seed(SEED_2)
+    _widget(at, "compare_b_cachexia").set_value(False)
+    at = at.button(key="compare_submit").click().run()
+    _assert_healthy(at)
+    tables = [table.value for table in at.table]
+    differences = next(table for table in tables if "Input" in table.columns)
+    assert list(differences["Input"]) == ["Cachexia"]
+    assert list(differences["Scenario A"]) == ["yes"]
+    assert list(differences["Scenario B"]) == ["no"]
+
+    verdicts = next(table for table in tables if "Change" in table.columns)
+    changed = {
+        row["Option"]
+        for _, row in verdicts.iterrows()
+        if row["Change"] and "→" in str(row["Change"])
+    }
+    watched = {
+        APPROACH_LABELS[Approach.POSTERIOR_ONLY],
+        APPROACH_LABELS[Approach.PERCUTANEOUS_POSTERIOR_FIXATION],
+    }
+    assert any(label in option for option in changed for label in watched)
+    assert any("Top option changes" in text for text in _markdown(at))
+
+
+def test_copy_a_into_b_copies_every_field() -> None:
+    at = _app()
+    at.switch_page("app_pages/compare.py").run()
+    for name, value in load_seed(SEED_1).items():
+        _widget(at, f"{prefix('a')}{name}").set_value(value)
+    at = at.button(key="compare_copy").click().run()
+    _assert_healthy(at)
+    for name in FIELDS:
+        assert (
+            _widget(at, f"{prefix('b')}{name}").value == _widget(at, f"{prefix('a')}{name}").value
+        ), name
+    assert _widget(at, f"{prefix('b')}kps").value == 40
+
+
+def test_a_scenario_with_a_problem_is_named_and_nothing_is_compared() -> None:
+    at = _compare_seed(SEED_2)
+    _widget(at, "compare_b_ecog").set_value(0)
+    _widget(at, "compare_b_kps").set_value(30)
+    at = at.button(key="compare_submit").click().run()
+    _assert_healthy(at)
+    errors = [str(error.value) for error in at.error]
+    assert any("Scenario B" in error and "kps" in error for error in errors)
+    assert not any("Change" in table.value.columns for table in at.table)
+
+
+def test_compare_records_list_only_what_differs() -> None:
+    with_cachexia = assess(_patient(SEED_2))
+    without = assess(_patient(SEED_2).model_copy(update={"cachexia": False}))
+    assert [row["Input"] for row in input_difference_records(with_cachexia, without)] == [
+        "Cachexia"
+    ]
+    assert input_difference_records(with_cachexia, with_cachexia) == []
+    rows = verdict_records(with_cachexia, without)
+    assert [bool(row["Change"]) for row in rows] == [
+        option.verdict
+        is not next(o for o in without.options if o.approach is option.approach).verdict
+        for option in with_cachexia.options
+    ]
+    assert one_sided_reasons(with_cachexia, with_cachexia) == []
+    assert one_sided_reasons(with_cachexia, without)
+
+
+# --- quiz ---------------------------------------------------------------------------------------
+
+
+def _quiz(slug: str, best: Approach) -> AppTest:
+    at = _app()
+    at.switch_page("app_pages/quiz.py").run()
+    _widget(at, "quiz_case").set_value(slug).run()
+    _widget(at, "quiz_best").set_value(best)
+    return at.button(key="quiz_reveal").click().run()
+
+
+def test_quiz_hides_the_answer_until_reveal() -> None:
+    at = _app()
+    at.switch_page("app_pages/quiz.py").run()
+    _widget(at, "quiz_case").set_value(SEED_1).run()
+    assert not _option_cards(at)
+    at.button(key="quiz_reveal").click().run()
+    assert not _option_cards(at)
+    assert any("Choose the option" in str(warning.value) for warning in at.warning)
+
+
+def test_quiz_reveal_shows_the_tools_top_option_and_the_teaching_point() -> None:
+    case = case_by_slug(SEED_1)
+    top = assess(case.patient).options[0]
+    at = _quiz(SEED_1, Approach.POSTERIOR_ONLY)
+    _assert_healthy(at)
+    warnings = [str(warning.value) for warning in at.warning]
+    assert any("The tool puts first:" in text and top.label in text for text in warnings)
+    infos = [str(info.value) for info in at.info]
+    assert any(case.teaching_point in text for text in infos)
+    assert _option_cards(at)
+
+
+def test_quiz_marks_agreement_when_the_learner_picks_the_tools_top_option() -> None:
+    case = case_by_slug(SEED_1)
+    top = assess(case.patient).options[0]
+    at = _quiz(SEED_1, top.approach)
+    assert any("Same first choice" in str(success.value) for success in at.success)
+
+
+def test_changing_the_quiz_case_hides_the_answer_again() -> None:
+    at = _quiz(SEED_1, Approach.NON_OPERATIVE)
+    assert _option_cards(at)
+    _widget(at, "quiz_case").set_value(SEED_2).run()
+    assert not _option_cards(at)
+    assert _widget(at, "quiz_best").value is None
+
+
+def test_quiz_ranking_is_compared_position_by_position() -> None:
+    assessment = assess(case_by_slug(SEED_1).patient)
+    tools = [option.approach for option in assessment.options]
+    answer = QuizAnswer(slug=SEED_1, best=tools[0], ranking=(tools[1], None, tools[4], tools[4]))
+    rows = ranking_records(answer, assessment)
+    assert [row["Same"] for row in rows] == ["✓", "✓", "", "", "✓"]
+    assert rows[2]["Yours"] == "-"
+    assert repeated(answer.order) == [tools[4]]
+    agrees, sentence = agreement_markdown(answer, assessment)
+    assert agrees
+    assert verdict_badge(assessment.options[0].verdict) in sentence
+
+
+# --- what-if wording, pure ------------------------------------------------------------------------
+
+
+def test_neighbouring_values_are_shown_as_ranges_and_the_rest_joined_with_or() -> None:
+    levels = ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "S1", "S2", "S3", "S4", "S5")
+    assert values_words("level", levels) == "C1\u2013C7 or S1\u2013S5"
+    assert values_words("kps", (50, 60, 70)) == "50\u201370"
+    assert values_words("histology", ("myeloma", "lymphoma")) == "myeloma or lymphoma"
+    assert values_words("ecog", (0, 1)) == "0 or 1"
+    assert values_words("expected_survival_months", (9.0, 24)) == "9 or 24"
+    assert values_words("albumin_g_dl", (3.0,)) == "3.0"
+
+
+def test_changes_of_the_top_option_come_first() -> None:
+    flips = sorted_flips(what_if(_patient(SEED_1)).flips)
+    moves = [flip.changes_top for flip in flips]
+    assert moves == sorted(moves, reverse=True)
+    assert moves[0]
+    assert not moves[-1]
+
+
+def test_a_flip_shows_each_verdict_change_with_badges_and_an_arrow() -> None:
+    flip = next(flip for flip in what_if(_patient(SEED_1)).flips if flip.field == "escc_grade")
+    text = flip_markdown(flip)
+    assert text.startswith("- **Bilsky ESCC grade** 2 → 0\u20131b")
+    for change in flip.changes:
+        assert f"{verdict_badge(change.before)} → {verdict_badge(change.after)}" in text
+
+
+def test_a_cleared_partner_field_is_mentioned() -> None:
+    flip = next(flip for flip in what_if(_patient(SEED_1)).flips if flip.field == "ecog")
+    assert flip.also_cleared == "kps"
+    assert "KPS set to unknown" in flip_markdown(flip)
+
+
+def test_fill_summary_covers_restricted_and_unenumerated_analyses() -> None:
+    restricted = what_if(_patient(SEED_1)).unknown_fill
+    assert restricted.enumerated
+    assert restricted.only_decisive
+    assert "restricted to the ones that change the answer on their own" in (
+        fill_summary(restricted)
+    )
+    assert f"{restricted.combinations:,} combinations" in fill_summary(restricted)
+
+    too_many = what_if(case_by_slug("incomplete_record").patient).unknown_fill
+    assert not too_many.enumerated
+    summary = fill_summary(too_many)
+    assert summary.startswith(f"Too many combinations to try ({too_many.combinations:,})")
+    assert "Vertebral bodies involved" in summary
+
+
+def test_fill_records_give_each_options_share_of_first_places_and_verdicts() -> None:
+    assessment = assess(_patient(SEED_1))
+    fill = what_if(assessment.patient).unknown_fill
+    order = [option.approach for option in assessment.options]
+    records = fill_records(fill, order)
+    assert [row["Option"] for row in records] == [option_name(approach) for approach in order]
+    for approach, row in zip(order, records, strict=True):
+        top = fill.top_counts.get(approach, 0)
+        assert row["First in"] == f"{round(100 * top / fill.combinations)}%"
+        suggested = fill.verdict_counts[approach].get(Verdict.SUGGESTED, 0)
+        assert bool(row["Suggested"]) is bool(suggested)

@@ -334,9 +334,7 @@ def render_missing_inputs(assessment: Assessment, labels: Mapping[str, str]) -> 
             for uses, fields in missing_by_use(assessment, labels).items()
         )
     )
-    # What-if goes here: when the core offers a what-if analysis (which single input, or
-    # which unknowns filled in, would change a verdict), render it below this list from a
-    # pure function of the Assessment, like the rest of this module.
+    st.caption("The tab 'What would change this answer?' shows which of these would matter.")
 
 
 def render_downloads(assessment: Assessment) -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages.patient_form import FIELDS, UNKNOWN, Kind, choice_label, choices, field_label
 from app_pages.render import escape_markdown, verdict_badge
-from rules import APPROACH_LABELS, VERDICT_LABELS, Approach
+from rules import APPROACH_SHORT_LABELS, VERDICT_LABELS, Approach
 from rules.whatif import Flip, UnknownFill, VerdictChange, WhatIf
 
 ARROW = "→"
@@ -82,12 +82,8 @@ def values_words(name: str, values: Sequence[object]) -> str:
 
 
 def option_name(approach: Approach) -> str:
-    """An option's label without its parenthesis or 'with ...' tail, escaped for Markdown.
-
-    E.g. 'Posterior-only approach'; the full label is on the option card beside it.
-    """
-    label = APPROACH_LABELS[approach].split(" (")[0].split(" with ")[0]
-    return escape_markdown(label)
+    """An option's short label, escaped for Markdown; the full label is on its card."""
+    return escape_markdown(APPROACH_SHORT_LABELS[approach])
 
 
 def short_field_label(name: str) -> str:

@@ -1,6 +1,14 @@
 """The clinical core: patient model, scores, rule table and engine. Never imports streamlit."""
 
-from rules.catalog import APPROACH_LABELS, RULES, Approach, Direction, Rule, Strength
+from rules.catalog import (
+    APPROACH_LABELS,
+    APPROACH_SHORT_LABELS,
+    RULES,
+    Approach,
+    Direction,
+    Rule,
+    Strength,
+)
 from rules.engine import (
     VERDICT_LABELS,
     Alert,
@@ -21,6 +29,7 @@ from rules.scores import BilskyResult, ScoreResult
 
 __all__ = [
     "APPROACH_LABELS",
+    "APPROACH_SHORT_LABELS",
     "DISCLAIMER",
     "INPUT_FIELDS",
     "OPTIONAL_FIELDS",

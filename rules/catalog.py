@@ -36,6 +36,13 @@ APPROACH_LABELS: dict[Approach, str] = {
     Approach.ENDOSCOPIC_TRANSPEDICULAR: "Endoscopic transpedicular decompression",
     Approach.NON_OPERATIVE: "Non-operative care (radiotherapy, systemic and supportive care)",
 }
+APPROACH_SHORT_LABELS: dict[Approach, str] = {
+    Approach.ANTERIOR_ANTEROLATERAL: "Anterior / anterolateral",
+    Approach.PERCUTANEOUS_POSTERIOR_FIXATION: "Percutaneous fixation + anterior/lateral",
+    Approach.POSTERIOR_ONLY: "Posterior-only",
+    Approach.ENDOSCOPIC_TRANSPEDICULAR: "Endoscopic transpedicular",
+    Approach.NON_OPERATIVE: "Non-operative care",
+}
 SURGICAL_APPROACHES: tuple[Approach, ...] = tuple(
     approach for approach in Approach if approach is not Approach.NON_OPERATIVE
 )

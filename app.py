@@ -22,6 +22,7 @@ PAGES = [
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/case_library.py", title="Case library", icon=":material/cases:"),
     st.Page("app_pages/quiz.py", title="Quiz", icon=":material/quiz:"),
+    st.Page("app_pages/batch.py", title="Batch review", icon=":material/table_view:"),
     st.Page("app_pages/evidence_library.py", title="Evidence library", icon=":material/menu_book:"),
     st.Page("app_pages/rule_book.py", title="Rule book", icon=":material/rule:"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),

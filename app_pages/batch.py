@@ -1,0 +1,267 @@
+"""Batch review: a CSV of cases in, one result row per input row out, with charts and a download.
+
+The page only reads the upload, calls ``rules.batch.run_batch`` and shows what comes back.
+Results live in this browser session's memory only; nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages.render import VERDICT_STYLE, escape_markdown
+from rules import APPROACH_SHORT_LABELS, INPUT_FIELDS, VERDICT_LABELS, Approach, Verdict
+from rules.batch import (
+    ACTUAL_APPROACH_COLUMN,
+    BatchFileError,
+    BatchSummary,
+    run_batch,
+    template_csv,
+)
+from rules.problems import NUMERIC_ALLOWED, allowed_values
+
+MAX_UPLOAD_MB = 10
+PROGRESS_EVERY_ROWS = 100
+RESULT_KEY = "batch_result"
+TABLE_HEIGHT_PX = 420
+AXIS_LABEL_LIMIT_PX = 320
+CHART_COLOURS = {"green": "#2e7d32", "blue": "#1565c0", "orange": "#ef6c00", "red": "#c62828"}
+NEUTRAL_COLOUR = "#757575"
+
+
+def verdict_colour(verdict: Verdict) -> str:
+    """The chart colour of a verdict, matching its badge."""
+    return CHART_COLOURS.get(VERDICT_STYLE[verdict][0], NEUTRAL_COLOUR)
+
+
+def verdict_frame(summary: BatchSummary) -> pd.DataFrame:
+    """Long table of (option, verdict, rows) for the verdict chart."""
+    return pd.DataFrame(
+        [
+            {
+                "option": APPROACH_SHORT_LABELS[approach],
+                "verdict": VERDICT_LABELS[verdict],
+                "rows": count,
+            }
+            for approach, counts in summary.verdict_counts.items()
+            for verdict, count in counts.items()
+        ]
+    )
+
+
+def agreement_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """Audited ok rows per (what was done, whether the tool's top option matched it)."""
+    counts: Counter[tuple[str, str]] = Counter(
+        (
+            APPROACH_SHORT_LABELS[Approach(row[ACTUAL_APPROACH_COLUMN])],
+            "matches" if row["top_approach"] == row[ACTUAL_APPROACH_COLUMN] else "differs",
+        )
+        for row in rows
+        if row.get("status") == "ok" and row.get(ACTUAL_APPROACH_COLUMN)
+    )
+    return pd.DataFrame(
+        [{"done": done, "top_option": match, "rows": n} for (done, match), n in counts.items()],
+        columns=["done", "top_option", "rows"],
+    )
+
+
+def results_csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    """The output rows as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def column_reference() -> pd.DataFrame:
+    """What each input column accepts, for the help panel."""
+    return pd.DataFrame(
+        [
+            {
+                "column": field,
+                "allowed": allowed_values(field)
+                or NUMERIC_ALLOWED.get(field)
+                or "true/false, yes/no or 1/0",
+            }
+            for field in INPUT_FIELDS
+        ]
+        + [
+            {
+                "column": ACTUAL_APPROACH_COLUMN,
+                "allowed": "optional, for audits: " + ", ".join(a.value for a in Approach),
+            }
+        ]
+    )
+
+
+def _run(text: str) -> None:
+    """Review the upload with a progress bar; keep the result in this session only."""
+    total = max(text.count("\n") - 1, 1)
+    bar = st.progress(0.0, text="Reviewing rows...")
+    rows: list[dict[str, str]] = []
+    columns: list[tuple[str, ...]] = []
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY_ROWS == 0:
+            bar.progress(min(done / total, 1.0), text=f"Reviewed {done} of about {total} rows")
+
+    try:
+        summary = run_batch(
+            io.StringIO(text, newline=""), rows.append, progress, on_columns=columns.append
+        )
+    except BatchFileError as error:
+        bar.empty()
+        st.session_state.pop(RESULT_KEY, None)
+        st.error(f"The file cannot be read: {error}", icon=":material/error:")
+        return
+    bar.progress(1.0, text=f"Reviewed {summary.rows} rows")
+    st.session_state[RESULT_KEY] = (summary, rows, columns[0])
+
+
+def _render_result(
+    summary: BatchSummary, rows: list[dict[str, str]], columns: tuple[str, ...]
+) -> None:
+    st.subheader("Result")
+    rows_column, ok_column, error_column = st.columns(3)
+    rows_column.metric("Rows", summary.rows)
+    ok_column.metric("Assessed", summary.ok)
+    error_column.metric("With errors", summary.errors)
+    for problem in summary.header_problems:
+        st.error(f"Header: {problem}", icon=":material/error:")
+    errors = [row for row in rows if row["status"] == "error"]
+    if errors:
+        st.markdown("**Rows with errors** (every problem names its field; fix and rerun):")
+        st.dataframe(
+            pd.DataFrame([{"row": int(r["row"]), "errors": r["errors"]} for r in errors]),
+            hide_index=True,
+            width="stretch",
+            height=min(TABLE_HEIGHT_PX, 38 + 35 * len(errors)),
+        )
+    st.download_button(
+        "Download results (CSV)",
+        data=results_csv(rows, columns),
+        file_name="batch-results.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="batch_download",
+    )
+    st.dataframe(
+        pd.DataFrame(rows, columns=list(columns)),
+        hide_index=True,
+        height=min(TABLE_HEIGHT_PX, 38 + 35 * len(rows)),
+    )
+    if summary.ok:
+        st.markdown("**Verdicts per option** (assessed rows)")
+        frame = verdict_frame(summary)
+        order = [VERDICT_LABELS[v] for v in Verdict]
+        chart = (
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                x=alt.X("sum(rows):Q", title="rows"),
+                y=alt.Y(
+                    "option:N",
+                    title=None,
+                    sort=[APPROACH_SHORT_LABELS[a] for a in Approach],
+                    axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT_PX),
+                ),
+                color=alt.Color(
+                    "verdict:N",
+                    sort=order,
+                    scale=alt.Scale(domain=order, range=[verdict_colour(v) for v in Verdict]),
+                ),
+                order=alt.Order("verdict_rank:Q"),
+                tooltip=["option", "verdict", "rows"],
+            )
+            .transform_calculate(verdict_rank=f"indexof({order!r}, datum.verdict)")
+        )
+        st.altair_chart(chart, width="stretch")
+    if summary.has_actual_approach:
+        share = f"{summary.agreements / summary.audited:.0%}" if summary.audited else "n/a"
+        st.markdown(
+            f"**Agreement with what was done:** the tool's top option matched "
+            f"`{ACTUAL_APPROACH_COLUMN}` in {summary.agreements} of {summary.audited} audited "
+            f"rows ({share})."
+        )
+        frame = agreement_frame(rows)
+        if not frame.empty:
+            bars = (
+                alt.Chart(frame)
+                .mark_bar()
+                .encode(
+                    x=alt.X("sum(rows):Q", title="audited rows"),
+                    y=alt.Y(
+                        "done:N",
+                        title="what was done",
+                        axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT_PX),
+                    ),
+                    color=alt.Color(
+                        "top_option:N",
+                        title="tool's top option",
+                        scale=alt.Scale(
+                            domain=["matches", "differs"],
+                            range=[CHART_COLOURS["green"], NEUTRAL_COLOUR],
+                        ),
+                    ),
+                    tooltip=["done", "top_option", "rows"],
+                )
+            )
+            st.altair_chart(bars, width="stretch")
+
+
+def main() -> None:
+    """Template, upload, run, then the result."""
+    st.title("Batch review")
+    st.markdown(
+        "Run a case list through the rules: one CSV row per case, columns named as the input "
+        "fields, an empty cell for unknown. Every row comes back, in order, with its status; "
+        "a bad row is reported with the field named and never stops the run. Add an "
+        f"`{ACTUAL_APPROACH_COLUMN}` column to see how often the tool's top option matches "
+        "what was done. Results stay in this browser session only."
+    )
+    st.download_button(
+        "Download a CSV template",
+        data=template_csv(),
+        file_name="batch-template.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table_view:",
+        key="batch_template",
+    )
+    with st.expander("Columns and allowed values"):
+        st.dataframe(column_reference(), hide_index=True, width="stretch")
+    upload = st.file_uploader(
+        f"Case list (CSV, UTF-8, up to {MAX_UPLOAD_MB} MB)",
+        type=["csv"],
+        max_upload_size=MAX_UPLOAD_MB,
+        key="batch_upload",
+        help="Export from a spreadsheet as 'CSV UTF-8'. No patient identifiers, please.",
+    )
+    if upload is not None and st.button("Review the cases", type="primary", key="batch_run"):
+        try:
+            text = upload.getvalue().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            st.error(
+                "The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.",
+                icon=":material/error:",
+            )
+        else:
+            _run(text)
+    if upload is None:
+        st.session_state.pop(RESULT_KEY, None)
+    result = st.session_state.get(RESULT_KEY)
+    if result is not None:
+        summary, rows, columns = result
+        _render_result(summary, rows, columns)
+    else:
+        st.caption(escape_markdown("Upload a file and press 'Review the cases'."))
+
+
+main()

@@ -1,0 +1,82 @@
+"""The Batch review page, driven headless with AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from app_pages.batch import agreement_frame, results_csv, verdict_frame
+from app_pages.render import BANNER, FRIENDLY_ERROR
+from rules import Patient, assess
+from rules.batch import run_batch
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGE = "app_pages/batch.py"
+SMALL_FILE = (
+    "level,histology,kps,cachexia,actual_approach\n"
+    "T8,lung,40,,endoscopic_transpedicular\n"
+    "L3,sarcoma,55,yes,posterior_only\n"
+    ",breast,80,no,\n"
+    "L4,prostate,80,no,percutaneous_posterior_fixation\n"
+)
+
+
+def _batch_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def _upload_and_run(at: AppTest, content: str) -> AppTest:
+    at.file_uploader(key="batch_upload").set_value(
+        ("cases.csv", content.encode("utf-8"), "text/csv")
+    ).run()
+    at.button(key="batch_run").click().run()
+    return at
+
+
+def test_batch_page_renders_with_template_and_disclaimer() -> None:
+    at = _batch_page()
+    assert not at.exception
+    assert BANNER in [str(warning.value) for warning in at.warning]
+    template = at.get("download_button")
+    assert template, "the template download is missing"
+
+
+def test_small_file_gives_every_row_with_errors_numbered() -> None:
+    at = _upload_and_run(_batch_page(), SMALL_FILE)
+    assert not at.exception
+    assert FRIENDLY_ERROR not in [str(error.value) for error in at.error]
+    metrics = {str(metric.label): str(metric.value) for metric in at.metric}
+    assert metrics == {"Rows": "4", "Assessed": "2", "With errors": "2"}
+    frames = [frame.value for frame in at.dataframe]
+    (errors,) = [f for f in frames if list(f.columns) == ["row", "errors"]]
+    (results,) = [f for f in frames if "status" in f.columns]
+    assert list(errors["row"]) == [2, 3]
+    assert "kps" in errors["errors"][0]
+    assert "level" in errors["errors"][1]
+    assert list(results["status"]) == ["ok", "error", "error", "ok"]
+    alone = assess(Patient.model_validate({"level": "T8", "histology": "lung", "kps": 40}))
+    assert results["top_approach"].iloc[0] == alone.options[0].approach.value
+    assert any("Agreement with what was done" in str(m.value) for m in at.markdown)
+
+
+def test_unreadable_file_says_so_instead_of_failing() -> None:
+    at = _upload_and_run(_batch_page(), "")
+    assert not at.exception
+    assert any("cannot be read" in str(error.value) for error in at.error)
+
+
+def test_chart_and_download_frames_count_every_assessed_row() -> None:
+    rows: list[dict[str, str]] = []
+    columns: list[tuple[str, ...]] = []
+    summary = run_batch(
+        SMALL_FILE.splitlines(keepends=True), rows.append, on_columns=columns.append
+    )
+    frame = verdict_frame(summary)
+    assert frame.groupby("option")["rows"].sum().eq(summary.ok).all()
+    agreement = agreement_frame(rows)
+    assert agreement["rows"].sum() == summary.audited
+    text = results_csv(rows, columns[0])
+    assert text.count("\n") == 1 + len(rows)

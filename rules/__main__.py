@@ -7,12 +7,19 @@ naming the field and what is allowed; never a traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import csv
+import io
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from rules.batch import BatchFileError, run_batch, summary_text
 from rules.engine import Assessment, assess
 from rules.patient import Patient
 from rules.pdf_report import pdf_report
@@ -79,7 +86,7 @@ def _command_assess(arguments: argparse.Namespace) -> int:
     if arguments.format == "markdown":
         sys.stdout.write(to_markdown(assessment))
     else:
-        sys.stdout.write(json.dumps(output, indent=2) + "\n")
+        sys.stdout.write(json.dumps(output, indent=2, allow_nan=False) + "\n")
     return 0
 
 
@@ -89,6 +96,87 @@ def _write_pdf(assessment: Assessment, target: str) -> InputProblem | None:
     except OSError as error:
         return InputProblem(field="--pdf", message=f"cannot write {target!r}: {error.strerror}")
     return None
+
+
+def _utf8_problem(path: Path) -> str | None:
+    """Decode the whole file in chunks, so a bad byte is found before any output is written."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return f"{error.reason} at byte {offset + error.start}"
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        return f"{error.reason} at the end of the file"
+    return None
+
+
+def _open_batch_input(source: str) -> TextIO | InputProblem:
+    if source == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        problem = _utf8_problem(Path(source))
+        if problem is not None:
+            return InputProblem(
+                field=INPUT_LEVEL,
+                message=f"{source!r} is not UTF-8 text ({problem}); save it as CSV UTF-8",
+            )
+        return Path(source).open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        return InputProblem(field=INPUT_LEVEL, message=f"cannot read {source!r}: {error.strerror}")
+
+
+def _write_batch(source: TextIO, target: TextIO) -> None:
+    writer: csv.DictWriter[str] | None = None
+
+    def start(columns: tuple[str, ...]) -> None:
+        nonlocal writer
+        writer = csv.DictWriter(target, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+
+    def write_row(row: dict[str, str]) -> None:
+        assert writer is not None  # noqa: S101 - run_batch calls start() before any row
+        writer.writerow(row)
+
+    sys.stderr.write(summary_text(run_batch(source, write_row, on_columns=start)))
+
+
+def _write_batch_file(source: TextIO, target: Path) -> None:
+    """Write beside the target and move it into place only when the run completes."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            _write_batch(source, stream)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _command_batch(arguments: argparse.Namespace) -> int:
+    source = _open_batch_input(arguments.file)
+    if isinstance(source, InputProblem):
+        return _fail([source])
+    with source:
+        try:
+            if arguments.output is None:
+                _write_batch(source, sys.stdout)
+            else:
+                _write_batch_file(source, Path(arguments.output))
+        except BatchFileError as error:
+            name = "standard input" if arguments.file == "-" else repr(arguments.file)
+            return _fail([InputProblem(field=INPUT_LEVEL, message=f"{name}: {error}")])
+        except OSError as error:
+            target = arguments.output or "standard output"
+            return _fail(
+                [InputProblem(field="-o", message=f"cannot write {target!r}: {error.strerror}")]
+            )
+    return 0
 
 
 def _command_schema(_: argparse.Namespace) -> int:
@@ -118,6 +206,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     assess_parser.add_argument("--pdf", metavar="OUT.pdf", help="also write a printable PDF report")
     assess_parser.set_defaults(run=_command_assess)
+    batch_parser = commands.add_parser(
+        "batch",
+        help="assess every row of a CSV (columns = input fields); one result row per input row",
+    )
+    batch_parser.add_argument("file", help="CSV file (UTF-8), or - for standard input")
+    batch_parser.add_argument(
+        "-o", "--output", metavar="OUT.csv", help="write results here (default: standard output)"
+    )
+    batch_parser.set_defaults(run=_command_batch)
     schema_parser = commands.add_parser("schema", help="print the JSON Schema of the input")
     schema_parser.set_defaults(run=_command_schema)
     return parser

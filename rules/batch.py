@@ -56,7 +56,9 @@ BOOLEAN_CELLS: dict[str, bool] = {
 BOOLEAN_FIELDS: frozenset[str] = frozenset(
     name for name, info in Patient.model_fields.items() if info.annotation == bool | None
 )
-VERDICT_COLUMNS: dict[Approach, str] = {approach: f"verdict_{approach.value}" for approach in Approach}
+VERDICT_COLUMNS: dict[Approach, str] = {
+    approach: f"verdict_{approach.value}" for approach in Approach
+}
 BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "row",
     "status",
@@ -70,6 +72,7 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
 )
 AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
 ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
+_INPUT_FIELD_SET = frozenset(INPUT_FIELDS)
 TEMPLATE_CASES = ("seed_thoracic_lung_unfit", "seed_lumbar_sarcoma_frail")
 
 
@@ -132,14 +135,15 @@ def template_csv() -> str:
 
 
 class _Header(BaseModel):
+    """The header, read once: what every row shares."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     columns: tuple[str, ...]
     problems: tuple[InputProblem, ...]
-
-    @property
-    def has_actual_approach(self) -> bool:
-        return ACTUAL_APPROACH_COLUMN in self.columns
+    has_actual_approach: bool
+    output_columns: tuple[str, ...]
+    empty_output: dict[str, str]
 
 
 def _read_header(cells: list[str]) -> _Header:
@@ -151,7 +155,7 @@ def _read_header(cells: list[str]) -> _Header:
     problems: list[InputProblem] = []
     allowed = ", ".join(ALLOWED_COLUMNS)
     for name, count in Counter(column for column in columns if column).items():
-        if name not in ALLOWED_COLUMNS:
+        if name not in _INPUT_FIELD_SET and name != ACTUAL_APPROACH_COLUMN:
             problems.append(
                 InputProblem(
                     field=name,
@@ -166,7 +170,15 @@ def _read_header(cells: list[str]) -> _Header:
                     "give each column once",
                 )
             )
-    return _Header(columns=tuple(columns), problems=tuple(problems))
+    has_actual_approach = ACTUAL_APPROACH_COLUMN in columns
+    output = output_columns(has_actual_approach)
+    return _Header(
+        columns=tuple(columns),
+        problems=tuple(problems),
+        has_actual_approach=has_actual_approach,
+        output_columns=output,
+        empty_output={**dict.fromkeys(output, ""), "rules_version": rules_version()},
+    )
 
 
 def _cell_value(field: str, cell: str) -> str | bool:
@@ -175,9 +187,7 @@ def _cell_value(field: str, cell: str) -> str | bool:
     return cell
 
 
-def _actual_approach(cell: str) -> Approach | InputProblem | None:
-    if not cell:
-        return None
+def _actual_approach(cell: str) -> Approach | InputProblem:
     try:
         return Approach(cell.lower())
     except ValueError:
@@ -192,19 +202,6 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _results(assessment: Assessment) -> dict[str, str]:
-    scores = assessment.scores
-    cells = {
-        "top_approach": assessment.options[0].approach.value,
-        "sins_total": _number(scores.sins.total),
-        "tokuhashi_total": _number(scores.tokuhashi.total),
-        "tomita_total": _number(scores.tomita.total),
-    }
-    for option in assessment.options:
-        cells[VERDICT_COLUMNS[option.approach]] = option.verdict.value
-    return cells
-
-
 class _Tally:
     """The running counts behind ``BatchSummary``."""
 
@@ -217,9 +214,9 @@ class _Tally:
         self.audited = 0
         self.agreements = 0
 
-    def summary(self, header: _Header, columns: tuple[str, ...]) -> BatchSummary:
+    def summary(self, header: _Header) -> BatchSummary:
         return BatchSummary(
-            columns=columns,
+            columns=header.output_columns,
             rows=self.rows,
             ok=self.ok,
             errors=self.rows - self.ok,
@@ -239,13 +236,32 @@ class _Tally:
 def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -> dict[str, str]:
     """One output row for one input row; updates the tally."""
     tally.rows += 1
-    row = dict.fromkeys(output_columns(header.has_actual_approach), "")
+    row = dict(header.empty_output)
     row["row"] = str(number)
-    row["rules_version"] = rules_version()
     problems = list(header.problems)
-    stripped = [cell.strip() for cell in cells]
     actual: Approach | None = None
-    if not any(stripped):
+    data: dict[str, str | bool] = {}
+    for position, (column, raw) in enumerate(zip(header.columns, cells, strict=False)):
+        cell = raw.strip()
+        if not cell:
+            continue
+        if column in _INPUT_FIELD_SET:
+            data[column] = _cell_value(column, cell)
+        elif column == ACTUAL_APPROACH_COLUMN:
+            row[ACTUAL_APPROACH_COLUMN] = cell
+            found = _actual_approach(cell)
+            if isinstance(found, InputProblem):
+                problems.append(found)
+            else:
+                actual = found
+        elif not column:
+            problems.append(
+                InputProblem(
+                    field=f"(column {position + 1})",
+                    message=f"holds {cell!r} but the column has no header name",
+                )
+            )
+    if not any(cell.strip() for cell in cells):
         tally.blank_rows += 1
         problems.append(
             InputProblem(
@@ -255,57 +271,48 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
             )
         )
     else:
-        if len(stripped) != len(header.columns):
+        if len(cells) != len(header.columns):
             problems.append(
                 InputProblem(
                     field=ROW_LEVEL,
-                    message=f"has {len(stripped)} cells but the header has "
+                    message=f"has {len(cells)} cells but the header has "
                     f"{len(header.columns)}; give one cell per column (empty for unknown)",
                 )
             )
-        data: dict[str, str | bool] = {}
-        for position, (column, cell) in enumerate(zip(header.columns, stripped, strict=False)):
-            if not cell or column not in ALLOWED_COLUMNS:
-                if cell and not column:
-                    problems.append(
-                        InputProblem(
-                            field=f"(column {position + 1})",
-                            message=f"holds {cell!r} but the column has no header name",
-                        )
-                    )
-                continue
-            if column == ACTUAL_APPROACH_COLUMN:
-                row[ACTUAL_APPROACH_COLUMN] = cell
-                found = _actual_approach(cell)
-                if isinstance(found, InputProblem):
-                    problems.append(found)
-                else:
-                    actual = found
-            else:
-                data[column] = _cell_value(column, cell)
         patient = parse_patient(data)
         if isinstance(patient, list):
             problems.extend(patient)
         elif not problems:
-            assessment = assess(patient)
-            row.update(_results(assessment))
-            tally.ok += 1
-            top = assessment.options[0].approach
-            tally.top[top] += 1
-            for option in assessment.options:
-                tally.verdicts[option.approach][option.verdict] += 1
-            if actual is not None:
-                row[ACTUAL_APPROACH_COLUMN] = actual.value
-                agrees = top is actual
-                row[AGREES_COLUMN] = "true" if agrees else "false"
-                tally.audited += 1
-                tally.agreements += agrees
+            _record_assessment(row, assess(patient), actual, tally)
     if problems:
         row["status"] = RowStatus.ERROR.value
         row["errors"] = ERROR_SEPARATOR.join(str(problem) for problem in problems)
     else:
         row["status"] = RowStatus.OK.value
     return row
+
+
+def _record_assessment(
+    row: dict[str, str], assessment: Assessment, actual: Approach | None, tally: _Tally
+) -> None:
+    """Fill in an ok row's results and count them."""
+    scores = assessment.scores
+    top = assessment.options[0].approach
+    row["top_approach"] = top.value
+    row["sins_total"] = _number(scores.sins.total)
+    row["tokuhashi_total"] = _number(scores.tokuhashi.total)
+    row["tomita_total"] = _number(scores.tomita.total)
+    for option in assessment.options:
+        row[VERDICT_COLUMNS[option.approach]] = option.verdict.value
+        tally.verdicts[option.approach][option.verdict] += 1
+    tally.ok += 1
+    tally.top[top] += 1
+    if actual is not None:
+        row[ACTUAL_APPROACH_COLUMN] = actual.value
+        agrees = top is actual
+        row[AGREES_COLUMN] = "true" if agrees else "false"
+        tally.audited += 1
+        tally.agreements += agrees
 
 
 def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
@@ -328,7 +335,8 @@ def run_batch(
     """Review every row of a CSV, handing each output row to ``write_row`` as it is made.
 
     ``lines`` is any iterable of text lines, e.g. a file opened with
-    ``encoding="utf-8-sig", newline=""`` (so quoted cells may hold line breaks).
+    ``encoding="utf-8-sig", newline=""`` (so quoted cells may hold line breaks), or a
+    Streamlit upload wrapped as ``io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")``.
     ``on_columns`` receives the output header once, before any row;
     ``progress`` the number of rows done after each row.
     Raises ``BatchFileError`` when there is no header or the text is not UTF-8.
@@ -340,20 +348,18 @@ def run_batch(
         if first is None:
             raise BatchFileError("no header: the input is empty")
         header = _read_header(first)
-        columns = output_columns(header.has_actual_approach)
         if on_columns is not None:
-            on_columns(columns)
+            on_columns(header.output_columns)
         for record in _records(reader):
             number = tally.rows + 1
             if isinstance(record, csv.Error):
                 tally.rows += 1
-                row = dict.fromkeys(columns, "")
+                row = dict(header.empty_output)
                 problems = [*header.problems, InputProblem(field=ROW_LEVEL, message=f"{record}")]
                 row.update(
                     row=str(number),
                     status=RowStatus.ERROR.value,
                     errors=ERROR_SEPARATOR.join(str(problem) for problem in problems),
-                    rules_version=rules_version(),
                 )
             else:
                 row = _review_row(number, record, header, tally)
@@ -361,13 +367,13 @@ def run_batch(
             if progress is not None:
                 progress(tally.rows)
     except UnicodeDecodeError as error:
+        stopped = f"; the output stops after row {tally.rows}" if tally.rows else ""
         raise BatchFileError(
-            f"not UTF-8 text ({error.reason}) after data row {tally.rows}; "
-            "save the file as CSV UTF-8"
+            f"not UTF-8 text ({error.reason}); save the file as CSV UTF-8{stopped}"
         ) from error
     except csv.Error as error:  # only the header line can get here
         raise BatchFileError(f"the header line cannot be read as CSV: {error}") from error
-    return tally.summary(header, columns)
+    return tally.summary(header)
 
 
 def summary_text(summary: BatchSummary) -> str:

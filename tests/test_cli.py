@@ -1,0 +1,221 @@
+"""The command line, run as a real subprocess from the repository root."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = REPO_ROOT / "examples" / "seed_thoracic_lung_unfit.json"
+EXIT_BAD_INPUT = 2
+REFERENCE_FIELDS = {"title", "authors", "journal", "year", "pmid", "doi", "url", "verification"}
+SCORE_FIELDS = {"total", "min", "max", "band", "components"}
+REASON_FIELDS = {"rule", "direction", "text", "citations"}
+
+
+def run_cli(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rules", *arguments],
+        cwd=REPO_ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def assess_stdin(data: Any) -> subprocess.CompletedProcess[str]:
+    return run_cli("assess", "-", stdin=json.dumps(data))
+
+
+def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def seed_output() -> dict[str, Any]:
+    result = run_cli("assess", str(SEED))
+    assert result.returncode == 0, result.stderr
+    output: dict[str, Any] = json.loads(result.stdout)
+    return output
+
+
+# --- good input ---------------------------------------------------------------------------------
+
+
+def test_assess_file_exits_0_with_a_rules_version(seed_output: dict[str, Any]) -> None:
+    assert isinstance(seed_output["rules_version"], str)
+    assert seed_output["rules_version"]
+
+
+def test_assess_stdin_gives_the_same_answer_as_the_file(seed_output: dict[str, Any]) -> None:
+    result = run_cli("assess", "-", stdin=SEED.read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == seed_output
+
+
+@pytest.mark.parametrize("score", ["sins", "tokuhashi", "tomita"])
+def test_assess_output_shows_each_score_with_its_working(
+    seed_output: dict[str, Any], score: str
+) -> None:
+    result = seed_output["scores"][score]
+    assert set(result) >= SCORE_FIELDS
+    assert result["components"]
+    assert result["min"] <= result["max"]
+
+
+def test_assess_output_lists_five_options_with_verdicts_and_cited_reasons(
+    seed_output: dict[str, Any],
+) -> None:
+    options = seed_output["options"]
+    assert len(options) == 5
+    assert {o["approach"] for o in options} == {
+        "anterior_anterolateral",
+        "percutaneous_posterior_fixation",
+        "posterior_only",
+        "endoscopic_transpedicular",
+        "non_operative",
+    }
+    for option in options:
+        assert option["verdict"] in {
+            "suggested",
+            "consider",
+            "caution",
+            "not_suggested",
+            "out_of_scope",
+        }
+        assert option["reasons"]
+        for reason in option["reasons"]:
+            assert set(reason) >= REASON_FIELDS
+            assert reason["citations"]
+
+
+def test_assess_output_maps_every_citation_to_a_full_record(seed_output: dict[str, Any]) -> None:
+    citations = seed_output["citations"]
+    cited = {
+        reference_id
+        for option in seed_output["options"]
+        for reason in option["reasons"]
+        for reference_id in reason["citations"]
+    }
+    assert cited <= set(citations)
+    for record in citations.values():
+        assert set(record) >= REFERENCE_FIELDS
+    patchell = citations["patchell2005_rct"]
+    assert patchell["pmid"] == "16112300"
+    assert patchell["url"] == "https://pubmed.ncbi.nlm.nih.gov/16112300/"
+    assert patchell["verification"] == "verified"
+
+
+def test_assess_output_has_alerts_and_missing_inputs(seed_output: dict[str, Any]) -> None:
+    assert isinstance(seed_output["alerts"], list)
+    missing = {item["field"] for item in seed_output["missing_inputs"]}
+    assert "pain" in missing  # the seed gives no SINS items
+
+
+def test_assess_output_ranks_endoscopic_first_for_the_seed(seed_output: dict[str, Any]) -> None:
+    first = seed_output["options"][0]
+    assert first["approach"] == "endoscopic_transpedicular"
+    assert first["verdict"] == "suggested"
+
+
+def test_assess_output_is_strict_json(seed_output: dict[str, Any]) -> None:
+    def reject(constant: str) -> None:
+        raise AssertionError(f"{constant} is not valid JSON")
+
+    json.loads(json.dumps(seed_output), parse_constant=reject)
+
+
+def test_schema_is_a_json_schema_requiring_level_and_histology() -> None:
+    result = run_cli("schema")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    assert set(schema["required"]) == {"level", "histology"}
+    assert {"kps", "ecog", "escc_grade", "case_label"} <= set(schema["properties"])
+    assert schema.get("additionalProperties") is False
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+GOOD: dict[str, Any] = {"level": "T8", "histology": "lung"}
+
+
+@pytest.mark.parametrize(
+    ("stdin", "field"),
+    [
+        pytest.param("{not json", "(input)", id="malformed_json"),
+        pytest.param('[{"level": "T8", "histology": "lung"}]', "(input)", id="json_array"),
+        pytest.param(json.dumps({**GOOD, "mrn": "x"}), "mrn", id="unknown_field"),
+        pytest.param(json.dumps({**GOOD, "kps": 110}), "kps", id="kps_110"),
+        pytest.param(json.dumps({**GOOD, "albumin_g_dl": 9}), "albumin_g_dl", id="albumin_9"),
+        pytest.param(json.dumps({**GOOD, "histology": "lng"}), "histology", id="histology_typo"),
+        pytest.param(json.dumps({**GOOD, "kps": 75}), "kps", id="kps_not_multiple_of_10"),
+        pytest.param(json.dumps({"histology": "lung"}), "level", id="missing_level"),
+        pytest.param(json.dumps({**GOOD, "level": "T13"}), "level", id="unknown_level"),
+        pytest.param(json.dumps({**GOOD, "kps": True}), "kps", id="boolean_kps"),
+        pytest.param(
+            '{"level": "T8", "histology": "lung", "expected_survival_months": Infinity}',
+            "expected_survival_months",
+            id="survival_infinity",
+        ),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field_without_traceback(stdin: str, field: str) -> None:
+    result = run_cli("assess", "-", stdin=stdin)
+    assert result.returncode == EXIT_BAD_INPUT
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = error_lines(result)
+    assert lines
+    assert all(line.startswith("error: ") for line in lines), lines
+    assert any(line.startswith(f"error: {field}: ") for line in lines), lines
+
+
+def test_bad_input_reports_one_line_per_problem() -> None:
+    result = assess_stdin({"level": "T99", "histology": "lng", "kps": 110})
+    assert result.returncode == EXIT_BAD_INPUT
+    fields = sorted(line.split(":")[1].strip() for line in error_lines(result))
+    assert fields == ["histology", "kps", "level"]
+
+
+def test_unknown_choice_lists_the_allowed_values() -> None:
+    result = assess_stdin({**GOOD, "histology": "lng"})
+    assert "'lng'" in result.stderr
+    assert "lung" in result.stderr
+    assert "sarcoma" in result.stderr
+
+
+def test_contradictory_kps_and_ecog_exit_2_naming_both() -> None:
+    result = assess_stdin({**GOOD, "kps": 90, "ecog": 3})
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "Traceback" not in result.stderr
+    lines = error_lines(result)
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert "kps" in lines[0]
+    assert "ecog" in lines[0]
+
+
+def test_missing_file_exits_2_naming_the_file_without_traceback(tmp_path: Path) -> None:
+    missing = tmp_path / "no_such_patient.json"
+    result = run_cli("assess", str(missing))
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "Traceback" not in result.stderr
+    lines = error_lines(result)
+    assert len(lines) == 1
+    assert lines[0].startswith("error: (input): ")
+    assert "no_such_patient.json" in lines[0]
+
+
+def test_unknown_command_exits_2_without_traceback() -> None:
+    result = run_cli("frobnicate")
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "Traceback" not in result.stderr
+    assert "error:" in result.stderr

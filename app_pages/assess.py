@@ -8,6 +8,8 @@ assessed as if it had been typed in and submitted.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from app_pages.patient_form import (
@@ -27,6 +29,7 @@ from rules.pdf_report import pdf_report
 from rules.whatif import what_if
 
 RESULT_KEY = "assess_result"
+WHAT_IF_KEY = "assess_what_if"
 PROBLEMS_KEY = "assess_problems"
 SUBMITTED_KEY = "assess_submitted_inputs"
 PENDING_KEY = "assess_pending"
@@ -41,7 +44,7 @@ def _on_submit() -> None:
 def _on_new_case() -> None:
     for name, value in default_state().items():
         st.session_state[name] = value
-    for key in (RESULT_KEY, PROBLEMS_KEY, SUBMITTED_KEY, PENDING_KEY):
+    for key in (RESULT_KEY, PROBLEMS_KEY, SUBMITTED_KEY, PENDING_KEY, WHAT_IF_KEY):
         st.session_state.pop(key, None)
 
 
@@ -56,9 +59,10 @@ def _take_requested_case() -> None:
 
 
 def _render_pdf_download(result: Assessment) -> None:
+    # A callable is run only when the button is pressed, so reruns do not build the PDF.
     st.download_button(
         "Download PDF report",
-        data=pdf_report(result),
+        data=partial(pdf_report, result),
         file_name=download_name(result, "pdf"),
         mime="application/pdf",
         on_click="ignore",
@@ -75,9 +79,12 @@ def _render_result(result: Assessment) -> None:
         render_assessment(result, labels=labels)
         _render_pdf_download(result)
     with what_if_tab, friendly_errors("the what-if analysis"):
-        render_what_if(
-            what_if(result.patient), order=[option.approach for option in result.options]
-        )
+        # Computed once per submission and kept with the result in this session only.
+        analysis = st.session_state.get(WHAT_IF_KEY)
+        if analysis is None or analysis[0] != result.patient:
+            analysis = (result.patient, what_if(result.patient))
+            st.session_state[WHAT_IF_KEY] = analysis
+        render_what_if(analysis[1], order=[option.approach for option in result.options])
 
 
 def _evaluate_submission() -> None:

@@ -22,7 +22,6 @@ from typing import NoReturn, TextIO
 from rules.batch import BatchFileError, run_batch, summary_text
 from rules.engine import Assessment, assess
 from rules.patient import Patient
-from rules.pdf_report import pdf_report
 from rules.problems import INPUT_LEVEL, InputProblem, parse_patient
 from rules.report import to_markdown
 from rules.whatif import what_if
@@ -91,6 +90,10 @@ def _command_assess(arguments: argparse.Namespace) -> int:
 
 
 def _write_pdf(assessment: Assessment, target: str) -> InputProblem | None:
+    # Imported here: fpdf2 and its dependencies cost a third of a second that every other
+    # command (batch above all) would pay for nothing.
+    from rules.pdf_report import pdf_report
+
     try:
         Path(target).write_bytes(pdf_report(assessment))
     except OSError as error:

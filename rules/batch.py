@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.case_library import case_by_slug
 from rules.catalog import Approach
-from rules.engine import Assessment, Verdict, assess, rules_version
+from rules.engine import Evaluation, Verdict, evaluate, rules_version
 from rules.patient import INPUT_FIELDS, Patient
 from rules.problems import InputProblem, parse_patient
 
@@ -283,7 +283,7 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
         if isinstance(patient, list):
             problems.extend(patient)
         elif not problems:
-            _record_assessment(row, assess(patient), actual, tally)
+            _record_assessment(row, evaluate(patient), actual, tally)
     if problems:
         row["status"] = RowStatus.ERROR.value
         row["errors"] = ERROR_SEPARATOR.join(str(problem) for problem in problems)
@@ -293,7 +293,7 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
 
 
 def _record_assessment(
-    row: dict[str, str], assessment: Assessment, actual: Approach | None, tally: _Tally
+    row: dict[str, str], assessment: Evaluation, actual: Approach | None, tally: _Tally
 ) -> None:
     """Fill in an ok row's results and count them."""
     scores = assessment.scores

@@ -11,6 +11,7 @@ import json
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -269,12 +270,24 @@ def _summary(verdict: Verdict, reasons: tuple[Reason, ...]) -> str:
     return notes[0].text if notes else reasons[0].text
 
 
+@cache
+def _reason_table() -> dict[str, Reason]:
+    """Each rule's reason, built once: a reason depends on its rule alone."""
+    return {rule.id: _reason(rule) for rule in RULES}
+
+
+@cache
+def _option_rules(option: Approach) -> tuple[Rule, ...]:
+    return rules_for(option)
+
+
 def assess_option(option: Approach, facts: Facts) -> OptionAssessment:
     """Evaluate one option's rules and derive its verdict."""
-    fired = [rule for rule in rules_for(option) if rule.applies(facts)]
+    reason_of = _reason_table()
+    fired = [rule for rule in _option_rules(option) if rule.applies(facts)]
     scope = [rule for rule in fired if rule.strength is Strength.SCOPE]
     if scope:
-        reasons = tuple(_reason(rule) for rule in scope)
+        reasons = tuple(reason_of[rule.id] for rule in scope)
         return OptionAssessment(
             approach=option,
             label=APPROACH_LABELS[option],
@@ -285,7 +298,9 @@ def assess_option(option: Approach, facts: Facts) -> OptionAssessment:
         )
     order = {Direction.FOR: 0, Direction.AGAINST: 1, Direction.NOTE: 2}
     reasons = tuple(
-        sorted((_reason(rule) for rule in fired), key=lambda r: (order[r.direction], -r.weight))
+        sorted(
+            (reason_of[rule.id] for rule in fired), key=lambda r: (order[r.direction], -r.weight)
+        )
     )
     net = sum(r.weight for r in reasons if r.direction is Direction.FOR) - sum(
         r.weight for r in reasons if r.direction is Direction.AGAINST
@@ -433,11 +448,24 @@ def _citations(
     return {reference_id: references[reference_id] for reference_id in dict.fromkeys(ids)}
 
 
-def assess(patient: Patient) -> Assessment:
-    """The whole assessment of one patient: scores, facts, alerts and ranked options."""
+class Evaluation(NamedTuple):
+    """The scores, facts and ranked options, without alerts, citations or missing inputs."""
+
+    scores: Scores
+    facts: Facts
+    options: tuple[OptionAssessment, ...]
+
+
+def evaluate(patient: Patient) -> Evaluation:
+    """The core of an assessment, for callers that run many (what-if, batch)."""
     scores = Scores(sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient))
     facts = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
-    options = _rank([assess_option(option, facts) for option in Approach])
+    return Evaluation(scores, facts, _rank([assess_option(option, facts) for option in Approach]))
+
+
+def assess(patient: Patient) -> Assessment:
+    """The whole assessment of one patient: scores, facts, alerts and ranked options."""
+    scores, facts, options = evaluate(patient)
     alerts = _alerts(patient, facts, scores)
     bilsky_result = bilsky(patient)
     return Assessment(

@@ -17,7 +17,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rules.catalog import Approach
-from rules.engine import Verdict, assess
+from rules.engine import Verdict, evaluate
 from rules.facts import (
     END_STAGE_BELOW_MONTHS,
     LONG_SURVIVAL_FROM_MONTHS,
@@ -125,7 +125,7 @@ def candidates(field: str) -> tuple[Any, ...]:
 
 
 def _verdicts(patient: Patient) -> tuple[Approach, dict[Approach, Verdict]]:
-    options = assess(patient).options
+    options = evaluate(patient).options
     return options[0].approach, {option.approach: option.verdict for option in options}
 
 

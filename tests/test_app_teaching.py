@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
@@ -190,31 +191,33 @@ def test_what_if_says_when_there_are_too_many_combinations_and_names_the_unknown
 def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    stored: dict[str, tuple[bytes, str, str | None]] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    # The PDF is built only when the button is pressed (a deferred callable), so the test
+    # catches the callable as the page registers it and runs it as a click would.
+    registered: list[tuple[Callable[[], object], str | None, str | None]] = []
+    original = MediaFileManager.add_deferred
 
     def spy(
-        self: MemoryMediaFileStorage,
-        path_or_data: str | bytes,
-        mimetype: str,
-        kind: Any,
-        filename: str | None = None,
+        self: MediaFileManager,
+        data_callable: Callable[[], Any],
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kwargs: Any,
     ) -> str:
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        assert isinstance(path_or_data, bytes)
-        stored[file_id] = (path_or_data, mimetype, filename)
-        return file_id
+        registered.append((data_callable, mimetype, file_name))
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
     at = _submit_seed(SEED_1)
     button = at.get_by_key("download_pdf")
     assert button is not None
     assert str(button.proto.label) == "Download PDF report"
-    file_id = str(button.proto.url).rsplit("/", 1)[-1].split(".")[0]
-    data, mimetype, filename = stored[file_id]
+    (pdf_download,) = [entry for entry in registered if entry[1] == "application/pdf"]
+    build, _, filename = pdf_download
+    data = build()
+    assert isinstance(data, bytes)
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
-    assert mimetype == "application/pdf"
     assert filename == f"assessment-{assess(_patient(SEED_1)).rules_version}.pdf"
 
 

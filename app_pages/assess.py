@@ -23,13 +23,14 @@ from app_pages.patient_form import (
     seed_widget_state,
 )
 from app_pages.render import download_name, friendly_errors, render_assessment
-from app_pages.what_if import render_what_if
+from app_pages.what_if import ANSWER_TAB, TABS_KEY, WHAT_IF_TAB, render_what_if
 from rules import Assessment, InputProblem, assess, parse_patient
 from rules.pdf_report import pdf_report
 from rules.whatif import what_if
 
 RESULT_KEY = "assess_result"
 WHAT_IF_KEY = "assess_what_if"
+
 PROBLEMS_KEY = "assess_problems"
 SUBMITTED_KEY = "assess_submitted_inputs"
 PENDING_KEY = "assess_pending"
@@ -74,10 +75,14 @@ def _render_pdf_download(result: Assessment) -> None:
 def _render_result(result: Assessment) -> None:
     """The answer with its downloads, and what would change it, on two tabs."""
     labels = {name: field_label(name) for name in FIELDS}
-    answer_tab, what_if_tab = st.tabs(["Options and evidence", "What would change this answer?"])
+    # Lazy tabs: the what-if analysis (about a hundred evaluations) runs only when its tab
+    # is open, so submitting the form costs one assessment.
+    answer_tab, what_if_tab = st.tabs([ANSWER_TAB, WHAT_IF_TAB], key=TABS_KEY, on_change="rerun")
     with answer_tab:
         render_assessment(result, labels=labels)
         _render_pdf_download(result)
+    if not what_if_tab.open:
+        return
     with what_if_tab, friendly_errors("the what-if analysis"):
         # Computed once per submission and kept with the result in this session only.
         analysis = st.session_state.get(WHAT_IF_KEY)

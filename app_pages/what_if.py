@@ -28,6 +28,11 @@ NUMBERS_NOTE = (
     "value shown as standing for its whole range."
 )
 
+# The Assess page's result tabs; the what-if tab is lazy (runs only when open).
+TABS_KEY = "assess_tabs"
+ANSWER_TAB = "Options and evidence"
+WHAT_IF_TAB = "What would change this answer?"
+
 
 # --- pure: words ----------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from app_pages.patient_form import FIELDS, default_state, patient_state
 from app_pages.quiz import QuizAnswer, agreement_markdown, ranking_records, repeated
 from app_pages.render import BANNER, FRIENDLY_ERROR, verdict_badge
 from app_pages.what_if import (
+    TABS_KEY,
+    WHAT_IF_TAB,
     fill_records,
     fill_summary,
     flip_markdown,
@@ -86,6 +88,12 @@ def _submit_seed(name: str) -> AppTest:
     for field, value in load_seed(name).items():
         _widget(at, field).set_value(value)
     return at.button(key="assess_submit").click().run()
+
+
+def _open_what_if(at: AppTest) -> AppTest:
+    """Select the lazy what-if tab, as a click on it would."""
+    at.session_state[TABS_KEY] = WHAT_IF_TAB
+    return at.run()
 
 
 def _patient(name: str) -> Patient:
@@ -169,6 +177,9 @@ def test_what_if_after_seed_1_lists_the_kps_change_that_puts_posterior_only_firs
 
     at = _submit_seed(SEED_1)
     _assert_healthy(at)
+    assert "What would change this answer?" not in [str(s.value) for s in at.subheader]
+    at = _open_what_if(at)
+    _assert_healthy(at)
     assert "What would change this answer?" in [str(s.value) for s in at.subheader]
     shown = "\n".join(_markdown(at))
     for flip in kps_flips:
@@ -182,7 +193,7 @@ def test_what_if_after_seed_1_lists_the_kps_change_that_puts_posterior_only_firs
 
 
 def test_what_if_says_when_there_are_too_many_combinations_and_names_the_unknowns() -> None:
-    at = _load_case("incomplete_record")
+    at = _open_what_if(_load_case("incomplete_record"))
     _assert_healthy(at)
     infos = [str(info.value) for info in at.info]
     assert any("Too many combinations" in info and "Pain" in info for info in infos)

@@ -25,7 +25,7 @@ from rules.catalog import (
     Strength,
     rules_for,
 )
-from rules.facts import SOURCE_CLINICIAN, Facts, Region, derive_facts
+from rules.facts import SOURCE_CLINICIAN, SOURCE_UNKNOWN, Facts, Region, derive_facts
 from rules.patient import KPS_ECOG_MAPPING_NAME, KPS_RANGE_BY_ECOG, Patient
 from rules.scores import (
     TOKUHASHI_1_YEAR_OR_MORE,
@@ -416,9 +416,9 @@ def _missing_inputs(patient: Patient, facts: Facts) -> tuple[MissingInput, ...]:
     skip: set[str] = set()
     if patient.kps is not None or patient.ecog is not None:
         skip |= {"kps", "ecog"}
-    if facts.radiosensitivity_source != "unknown":
+    if facts.radiosensitivity_source != SOURCE_UNKNOWN:
         skip.add("radiosensitivity")
-    if facts.hypervascular_source != "unknown":
+    if facts.hypervascular_source != SOURCE_UNKNOWN:
         skip.add("hypervascular")
     if tomita_growth(patient) is not None:
         skip.add("primary_growth")

@@ -184,8 +184,24 @@ def _seed_state() -> None:
 # --- layout -------------------------------------------------------------------------------------
 
 
+def quiz_label(case: TeachingCase) -> str:
+    """A neutral name for the case: its number and key inputs, never its title.
+
+    The titles state the teaching point ("outside the knowledge base"), which would
+    give the answer away; the title is shown once the answer is revealed.
+    """
+    number = [c.slug for c in teaching_cases()].index(case.slug) + 1
+    patient = case.patient
+    parts = [patient.level.value, patient.histology.value.replace("_", " ")]
+    if patient.kps is not None:
+        parts.append(f"KPS {patient.kps}")
+    elif patient.ecog is not None:
+        parts.append(f"ECOG {patient.ecog}")
+    return f"Case {number}: " + ", ".join(parts)
+
+
 def _learner_column(case: TeachingCase, answer: QuizAnswer | None) -> None:
-    st.subheader(case.title, anchor=False)
+    st.subheader(case.title if answer is not None else quiz_label(case), anchor=False)
     st.table(pd.DataFrame(input_records(case)), hide_index=True)
     unknown = unknown_inputs(case)
     if unknown:
@@ -265,7 +281,7 @@ def main() -> None:
     st.selectbox(
         "Case",
         [case.slug for case in teaching_cases()],
-        format_func=lambda slug: case_by_slug(slug).title,
+        format_func=lambda slug: quiz_label(case_by_slug(slug)),
         key=CASE_KEY,
         on_change=_on_case_change,
         width=700,

@@ -18,7 +18,7 @@ from app_pages.compare import (
     verdict_records,
 )
 from app_pages.patient_form import FIELDS, default_state, patient_state
-from app_pages.quiz import QuizAnswer, agreement_markdown, ranking_records, repeated
+from app_pages.quiz import QuizAnswer, agreement_markdown, quiz_label, ranking_records, repeated
 from app_pages.render import BANNER, FRIENDLY_ERROR, verdict_badge
 from app_pages.what_if import (
     TABS_KEY,
@@ -159,7 +159,10 @@ def test_quiz_me_on_it_opens_the_quiz_on_that_case() -> None:
     at.button(key="quiz_case_hypervascular_renal").click().run()
     _assert_healthy(at)
     assert _widget(at, "quiz_case").value == "hypervascular_renal"
-    assert case_by_slug("hypervascular_renal").title in [str(s.value) for s in at.subheader]
+    case = case_by_slug("hypervascular_renal")
+    subheaders = [str(s.value) for s in at.subheader]
+    assert quiz_label(case) in subheaders
+    assert case.title not in subheaders  # hidden until the answer is revealed
 
 
 # --- what-if on the assess page ------------------------------------------------------------------
@@ -350,6 +353,7 @@ def test_quiz_reveal_shows_the_tools_top_option_and_the_teaching_point() -> None
     assert any("The tool puts first:" in text and top.label in text for text in warnings)
     infos = [str(info.value) for info in at.info]
     assert any(case.teaching_point in text for text in infos)
+    assert case.title in [str(s.value) for s in at.subheader]
     assert _option_cards(at)
 
 

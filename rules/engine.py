@@ -200,7 +200,7 @@ def how_verdicts_are_derived() -> str:
         span = f"{lowest} or more" if upper is None else f"{lowest} to {upper}"
         bands.append(f"net score {span}: {VERDICT_LABELS[verdict].lower()}")
         upper = lowest - 1
-    bands.append(f"{upper} or less: {VERDICT_LABELS[VERDICT_BELOW_BANDS].lower()}")
+    bands.append(f"net score {upper} or less: {VERDICT_LABELS[VERDICT_BELOW_BANDS].lower()}")
     order = ", ".join(APPROACH_LABELS[approach].split(" (")[0] for approach in Approach)
     return "\n".join(
         (
@@ -211,7 +211,7 @@ def how_verdicts_are_derived() -> str:
             "3. Otherwise the net score is the weight of the reasons for minus the weight of the "
             f"reasons against ({weights}, prohibitive {STRENGTH_WEIGHTS[Strength.PROHIBITIVE]}; "
             "notes weigh nothing).",
-            "4. " + "; ".join(bands) + ".",
+            "4. " + "; ".join(bands).capitalize() + ".",
             "5. A prohibitive reason against (such as open surgery for a patient who cannot "
             "tolerate it) makes the option not suggested whatever else holds.",
             "6. Options are ordered by verdict, then net score, then the fixed order: "

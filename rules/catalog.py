@@ -13,8 +13,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from evidence import Verification, registry
-from rules.facts import Facts, Region
+from evidence import registry
+from rules.facts import LOW_ALBUMIN_BELOW_G_DL, Facts, Region
+from rules.scores import SINS_BANDS, SINS_UNSTABLE
 
 
 class Approach(StrEnum):
@@ -108,27 +109,28 @@ class Clause(BaseModel):
         return f"{phrase} is {' or '.join(self.values)}"
 
 
+_UNSTABLE = next(band for band in SINS_BANDS if band.label == SINS_UNSTABLE)
 FACT_WORDS: dict[str, str] = {
     "level": "the index level",
     "region": "the region",
-    "is_unstable": "the spine is unstable (SINS 13-18)",
+    "is_unstable": f"the spine is unstable (SINS {_UNSTABLE.low}-{_UNSTABLE.high})",
     "has_high_grade_escc": "compression is high grade (Bilsky 2-3)",
     "has_low_grade_escc": "compression is low grade (Bilsky 0-1b)",
     "has_cord_contact": "the tumour touches or compresses the cord (Bilsky 1c-3)",
-    "has_neurological_deficit": "there is a neurological deficit (Frankel A-D)",
     "has_incomplete_paralysis": "paralysis is incomplete (Frankel C-D)",
+    "has_complete_motor_loss": "motor function below the lesion is lost (Frankel A-B)",
     "has_mechanical_pain": "the pain is mechanical",
     "is_radiosensitive": "the tumour is radiosensitive",
     "is_radioresistant": "the tumour is radioresistant",
     "is_hypervascular": "the tumour is hypervascular",
-    "is_fit": "performance status is good (KPS 70+ / ECOG 0-1)",
     "survival_under_3_months": "expected survival is under 3 months",
     "survival_under_6_months": "expected survival is under 6 months",
-    "survival_over_12_months": "expected survival is a year or more",
+    "survival_12_months_or_more": "expected survival is a year or more",
     "is_tomita_terminal": "the Tomita score is 8-10 (terminal care)",
     "has_solitary_bone_metastasis": "the index lesion is the only bone metastasis",
     "has_tenuous_wound_healing": (
-        "wound healing is tenuous (recent radiation, cachexia or albumin under 3.5 g/dL)"
+        "wound healing is tenuous (recent radiation, cachexia or albumin under "
+        f"{LOW_ALBUMIN_BELOW_G_DL} g/dL)"
     ),
     "can_tolerate_open_surgery": "the patient can tolerate open surgery",
     "compression_site": "the compression site",
@@ -185,10 +187,19 @@ OUT_OF_SCOPE_REGIONS = (Region.CERVICAL.value, Region.SACRAL.value)
 VENTRAL_SITES = ("anterior", "circumferential")
 WOUND_EVIDENCE = (
     "ghogawala2001_preop_rt_wound",
-    "schoenfeld2016_nesms_nsqip",
     "jarvers2021_wound_postop_rt",
+    "keam2014_preop_igrt_wound",
+    "schoenfeld2016_nesms_nsqip",
 )
 SEED_FRAIL_EVIDENCE = ("li2025_endoscopic_transpedicular", "patchell2005_rct")
+# Patchell 2005 enrolled patients with a deficit but excluded paraplegia of over 48 hours
+# and radiosensitive tumours; motor-complete grades (Frankel A-B) get a note instead.
+PATCHELL_CONDITION = (
+    true("has_high_grade_escc"),
+    true("has_incomplete_paralysis"),
+    true("can_tolerate_open_surgery"),
+    not_true("is_radiosensitive"),
+)
 
 _SCOPE_RULES: tuple[Rule, ...] = tuple(
     Rule(
@@ -198,8 +209,8 @@ _SCOPE_RULES: tuple[Rule, ...] = tuple(
         strength=Strength.SCOPE,
         when=(one_of("region", *OUT_OF_SCOPE_REGIONS),),
         text=(
-            "The knowledge base covers thoracic and lumbar levels only; this operation is not "
-            "assessed at a cervical or sacral level."
+            "These rules were built from thoracic and lumbar evidence; at a cervical or sacral "
+            "level this operation is not assessed."
         ),
         evidence=("li2025_endoscopic_transpedicular", "vargaslopez2015_anterior_anterolateral"),
     )
@@ -226,8 +237,9 @@ RULES: tuple[Rule, ...] = (
         direction=AGAINST,
         strength=Strength.SUPPORTING,
         text=(
-            "Morbidity and mortality of an anterior or anterolateral corpectomy are "
-            "considerable, so the benefit has to be worth the risk."
+            "A corpectomy through the chest or the retroperitoneum is major surgery; the source "
+            "describing this approach warns of real morbidity and mortality, so the expected "
+            "gain has to justify it."
         ),
         evidence=("vargaslopez2015_anterior_anterolateral",),
     ),
@@ -263,16 +275,11 @@ RULES: tuple[Rule, ...] = (
         option=A.ANTERIOR_ANTEROLATERAL,
         direction=FOR,
         strength=Strength.SUPPORTING,
-        when=(
-            true("has_high_grade_escc"),
-            true("has_neurological_deficit"),
-            true("can_tolerate_open_surgery"),
-            not_true("is_radiosensitive"),
-        ),
+        when=PATCHELL_CONDITION,
         text=(
-            "High-grade compression with a deficit in a patient fit for surgery: decompression "
-            "plus radiotherapy kept more patients walking, and for longer, than radiotherapy "
-            "alone (84% vs 57% ambulatory)."
+            "High-grade compression with an incomplete deficit in a patient who can tolerate "
+            "surgery: in the randomised trial, 84% were walking after decompression plus "
+            "radiotherapy against 57% after radiotherapy alone, and they walked for longer."
         ),
         evidence=("patchell2005_rct", "vargaslopez2015_anterior_anterolateral"),
     ),
@@ -281,10 +288,11 @@ RULES: tuple[Rule, ...] = (
         option=A.ANTERIOR_ANTEROLATERAL,
         direction=FOR,
         strength=Strength.STRONG,
-        when=(true("survival_over_12_months"), true("has_solitary_bone_metastasis")),
+        when=(true("survival_12_months_or_more"), true("has_solitary_bone_metastasis")),
         text=(
-            "A solitary lesion with a year or more to live points toward excisional, more "
-            "aggressive surgery such as an anterior corpectomy."
+            "One bone lesion and a year or more to live favour removing the tumour rather than "
+            "palliating it; of the operations weighed here, an anterior corpectomy clears the "
+            "most vertebral-body tumour (en bloc resection is outside this tool)."
         ),
         evidence=("tokuhashi2005_revised", "tomita2001_surgical_strategy"),
     ),
@@ -332,20 +340,27 @@ RULES: tuple[Rule, ...] = (
         direction=NOTE,
         strength=Strength.INFORMATION,
         text=(
-            "Percutaneous screws avoid a long incision and muscle stripping; series report "
-            "median blood loss around 100 mL and walking within days."
+            "Percutaneous screws avoid a long incision and muscle stripping: for the screw "
+            "fixation itself a series reported a median blood loss of 100 mL and most walking "
+            "within 3 days; the corpectomy adds to this (about 390 mL a level in a lateral "
+            "series)."
         ),
-        evidence=("versteeg2016_ppsf_complications", "kwan2016_mist_percutaneous"),
+        evidence=(
+            "versteeg2016_ppsf_complications",
+            "kwan2016_mist_percutaneous",
+            "midlac2016_lateral_corpectomy_mscc",
+        ),
     ),
     Rule(
         id="percutaneous_lumbar_lateral_corpectomy_established",
         option=A.PERCUTANEOUS_POSTERIOR_FIXATION,
         direction=FOR,
         strength=Strength.SUPPORTING,
-        when=(one_of("region", Region.LUMBAR.value),),
+        when=(one_of("region", Region.LUMBAR.value), true("has_cord_contact")),
         text=(
-            "In the lumbar spine, percutaneous fixation with an anterior or lateral corpectomy "
-            "is the most widely accepted surgical option for metastases."
+            "In the lumbar spine, a minimally invasive lateral corpectomy with percutaneous "
+            "screws is an established route: in 19 patients with cord compression there were "
+            "no wound infections and about a third gained a Frankel grade."
         ),
         evidence=("midlac2016_lateral_corpectomy_mscc", "hartke2022_miniopen_lateral_corpectomy"),
     ),
@@ -356,9 +371,10 @@ RULES: tuple[Rule, ...] = (
         strength=Strength.STRONG,
         when=(one_of("level", "L4", "L5"),),
         text=(
-            "A minimally invasive lateral corpectomy is very hard at L4 and L5: the iliac "
-            "crest is in the way, the lumbar plexus lies in the path and the transpsoas safe "
-            "zone is narrowest there."
+            "A minimally invasive lateral corpectomy is very hard at L4 and L5: the lumbar "
+            "plexus and femoral nerve lie in the path and the transpsoas safe zone is "
+            "narrowest at L4-L5; in reported L4 corpectomies 19% had complications, femoral "
+            "nerve and root injuries among them."
         ),
         evidence=(
             "croci2022_l4_corpectomy",
@@ -370,7 +386,7 @@ RULES: tuple[Rule, ...] = (
         id="percutaneous_fixation_restores_stability",
         option=A.PERCUTANEOUS_POSTERIOR_FIXATION,
         direction=FOR,
-        strength=Strength.SUPPORTING,
+        strength=Strength.STRONG,
         when=(true("is_unstable"),),
         text=(
             "The spine is unstable; fixation restores stability whatever the radiosensitivity "
@@ -394,6 +410,8 @@ RULES: tuple[Rule, ...] = (
         id="percutaneous_corpectomy_needs_fit_patient",
         option=A.PERCUTANEOUS_POSTERIOR_FIXATION,
         direction=AGAINST,
+        # Major, not prohibitive: the screws are minimally invasive and the lateral
+        # corpectomy smaller than an open one, so the option stays open to discussion.
         strength=Strength.MAJOR,
         when=(false("can_tolerate_open_surgery"),),
         text=(
@@ -443,16 +461,11 @@ RULES: tuple[Rule, ...] = (
         option=A.POSTERIOR_ONLY,
         direction=FOR,
         strength=Strength.SUPPORTING,
-        when=(
-            true("has_high_grade_escc"),
-            true("has_neurological_deficit"),
-            true("can_tolerate_open_surgery"),
-            not_true("is_radiosensitive"),
-        ),
+        when=PATCHELL_CONDITION,
         text=(
-            "High-grade compression with a deficit in a patient fit for surgery: decompression "
-            "plus radiotherapy kept more patients walking, and for longer, than radiotherapy "
-            "alone (84% vs 57% ambulatory)."
+            "High-grade compression with an incomplete deficit in a patient who can tolerate "
+            "surgery: in the randomised trial, 84% were walking after decompression plus "
+            "radiotherapy against 57% after radiotherapy alone, and they walked for longer."
         ),
         evidence=("patchell2005_rct", "wang2004_pta_140"),
     ),
@@ -473,7 +486,7 @@ RULES: tuple[Rule, ...] = (
         id="posterior_only_stabilises_unstable_spine",
         option=A.POSTERIOR_ONLY,
         direction=FOR,
-        strength=Strength.SUPPORTING,
+        strength=Strength.STRONG,
         when=(true("is_unstable"),),
         text="The spine is unstable; the posterior construct stabilises it as it decompresses.",
         evidence=("fisher2010_sins", "laufer2013_noms"),
@@ -486,8 +499,10 @@ RULES: tuple[Rule, ...] = (
         when=(true("has_tenuous_wound_healing"),),
         text=(
             "A long midline incision with wide muscle dissection is a hazard when wound healing "
-            "is tenuous; after preoperative radiation one series saw 32% major wound "
-            "complications against 12% without."
+            "is tenuous. A series reported as cited (its record is not verified) found major "
+            "wound complications in 32% after preoperative radiation against 12% without; "
+            "wound problems are common after open stabilisation (17% in a verified series), "
+            "though high-dose hypofractionated radiation showed no excess in another."
         ),
         evidence=WOUND_EVIDENCE,
     ),
@@ -504,14 +519,28 @@ RULES: tuple[Rule, ...] = (
         evidence=SEED_FRAIL_EVIDENCE,
     ),
     Rule(
+        id="posterior_only_complete_motor_loss_duration_matters",
+        option=A.POSTERIOR_ONLY,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(true("has_complete_motor_loss"),),
+        text=(
+            "Motor function below the lesion is lost: the randomised trial of surgery left out "
+            "patients paraplegic for more than 48 hours, so its benefit holds only for a recent "
+            "loss; ask how long it has lasted."
+        ),
+        evidence=("patchell2005_rct",),
+    ),
+    Rule(
         id="posterior_only_hypervascular_consider_embolisation",
         option=A.POSTERIOR_ONLY,
         direction=NOTE,
         strength=Strength.INFORMATION,
         when=(true("is_hypervascular"),),
         text=(
-            "Hypervascular tumour: consider preoperative embolisation; it shortened surgery "
-            "and cut blood loss in hypervascular metastases in a randomised trial."
+            "Hypervascular tumour: consider preoperative embolisation; in a randomised trial "
+            "it shortened surgery overall and lowered blood loss in hypervascular metastases "
+            "(645 vs 902 mL)."
         ),
         evidence=("clausen2015_embolization_rct", "berkefeld1999_embolization_technique"),
     ),
@@ -522,8 +551,8 @@ RULES: tuple[Rule, ...] = (
         direction=NOTE,
         strength=Strength.INFORMATION,
         text=(
-            "The evidence is thin: one case report and small series. Treat it as an option for "
-            "selected patients, not an established standard."
+            "Support for this operation comes from a single case report and a few small "
+            "series; treat it as an option for selected patients, not a standard."
         ),
         evidence=("li2025_endoscopic_transpedicular", "suvithayasiri2023_endoscopic_29cases"),
     ),
@@ -544,7 +573,11 @@ RULES: tuple[Rule, ...] = (
         option=A.ENDOSCOPIC_TRANSPEDICULAR,
         direction=FOR,
         strength=Strength.SUPPORTING,
-        when=(true("has_incomplete_paralysis"), true("has_cord_contact")),
+        when=(
+            true("has_incomplete_paralysis"),
+            true("has_cord_contact"),
+            false("can_tolerate_open_surgery"),
+        ),
         text=(
             "Incomplete paralysis from cord compression: in the case report and a series of 29, "
             "pain and neurology improved after endoscopic decompression (62% gained a grade)."
@@ -647,8 +680,9 @@ RULES: tuple[Rule, ...] = (
         strength=Strength.STRONG,
         when=(true("is_radiosensitive"), not_true("is_unstable")),
         text=(
-            "The tumour is radiosensitive; conventional radiotherapy is the first treatment "
-            "whatever the grade of compression, provided the spine is stable."
+            "The tumour is radiosensitive; conventional radiotherapy comes first whatever the "
+            "grade of compression, as long as the spine is not unstable (grade SINS if it is "
+            "not given)."
         ),
         evidence=("laufer2013_noms", "aofoundation_radiosensitivity"),
     ),
@@ -677,14 +711,15 @@ RULES: tuple[Rule, ...] = (
         evidence=("patchell2005_rct", "tokuhashi2005_revised"),
     ),
     Rule(
-        id="non_operative_tokuhashi_under_6_months",
+        id="non_operative_survival_under_6_months",
         option=A.NON_OPERATIVE,
         direction=FOR,
         strength=Strength.SUPPORTING,
         when=(true("survival_under_6_months"),),
         text=(
-            "Expected survival is under 6 months, for which conservative care is the usual "
-            "recommendation, with palliative surgery in selected cases."
+            "Expected survival is under 6 months; the revised Tokuhashi treatment guide "
+            "(as reproduced by a secondary source) favours conservative care then, keeping "
+            "palliative surgery for selected patients."
         ),
         evidence=("tokuhashi2005_revised",),
     ),
@@ -694,7 +729,11 @@ RULES: tuple[Rule, ...] = (
         direction=FOR,
         strength=Strength.SUPPORTING,
         when=(true("is_tomita_terminal"),),
-        text="A Tomita score of 8-10 points to terminal, supportive care.",
+        text=(
+            "A Tomita score in its terminal-care band points to supportive, non-operative care "
+            "(the Tomita bands come from a secondary source, not yet checked against the "
+            "original paper)."
+        ),
         evidence=("tomita2001_surgical_strategy", "tokuhashi2014_wjo_review"),
     ),
     Rule(
@@ -714,15 +753,11 @@ RULES: tuple[Rule, ...] = (
         option=A.NON_OPERATIVE,
         direction=AGAINST,
         strength=Strength.MAJOR,
-        when=(
-            true("has_high_grade_escc"),
-            true("has_neurological_deficit"),
-            true("can_tolerate_open_surgery"),
-            not_true("is_radiosensitive"),
-        ),
+        when=PATCHELL_CONDITION,
         text=(
-            "High-grade compression with a deficit in a patient fit for surgery: radiotherapy "
-            "alone kept fewer patients walking (57% vs 84%) and for less time (13 vs 122 days)."
+            "High-grade compression with an incomplete deficit in a patient who can tolerate "
+            "surgery: after radiotherapy alone fewer were walking (57% vs 84%) and walking "
+            "lasted a median 13 days against 122 with surgery first."
         ),
         evidence=("patchell2005_rct",),
     ),
@@ -741,6 +776,19 @@ RULES: tuple[Rule, ...] = (
             "radiotherapy alone; separation surgery before radiosurgery is preferred."
         ),
         evidence=("laufer2013_noms", "bilsky2010_escc"),
+    ),
+    Rule(
+        id="non_operative_complete_motor_loss_duration_matters",
+        option=A.NON_OPERATIVE,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(true("has_complete_motor_loss"),),
+        text=(
+            "Motor function below the lesion is lost: whether surgery first would do better "
+            "than radiotherapy depends on how long the paraplegia has lasted; the trial that "
+            "showed the benefit took only patients within 48 hours of it."
+        ),
+        evidence=("patchell2005_rct",),
     ),
     Rule(
         id="non_operative_unstable_spine",
@@ -776,8 +824,8 @@ def _check_table(rules: tuple[Rule, ...]) -> None:
             if clause.fact not in FACT_WORDS:
                 raise ValueError(f"fact {clause.fact!r} used by {rule.id!r} has no words")
         statuses = [references[reference_id].verification for reference_id in rule.evidence]
-        if all(status is Verification.UNRESOLVED for status in statuses):
-            raise ValueError(f"rule {rule.id!r} rests only on unresolved evidence")
+        if not any(status.is_checked for status in statuses):
+            raise ValueError(f"rule {rule.id!r} rests only on unchecked evidence")
     for option in Approach:
         if not any(not rule.when for rule in rules_for(option)):
             raise ValueError(f"option {option.value!r} has no reason that always applies")

@@ -30,7 +30,7 @@ from rules.patient import KPS_ECOG_MAPPING_NAME, KPS_RANGE_BY_ECOG, Patient
 from rules.scores import (
     TOKUHASHI_1_YEAR_OR_MORE,
     TOKUHASHI_UNDER_6_MONTHS,
-    TOMITA_BANDS,
+    TOMITA_LONG_TERM,
     TOMITA_TERMINAL_CARE,
     BilskyResult,
     ScoreResult,
@@ -352,7 +352,10 @@ def _alerts(patient: Patient, facts: Facts, scores: Scores) -> tuple[Alert, ...]
                     "covers thoracic and lumbar levels only: the four operations are marked out "
                     "of scope and only non-operative care is weighed."
                 ),
-                citations=("fisher2010_sins",),
+                citations=(
+                    "li2025_endoscopic_transpedicular",
+                    "vargaslopez2015_anterior_anterolateral",
+                ),
             )
         )
     if patient.kps is None and patient.ecog is not None:
@@ -368,6 +371,19 @@ def _alerts(patient: Patient, facts: Facts, scores: Scores) -> tuple[Alert, ...]
                 citations=("oken1982_ecog", "ma2010_kps_ecog_pps_interconversion"),
             )
         )
+    if facts.can_tolerate_open_surgery is None and facts.region in (Region.THORACIC, Region.LUMBAR):
+        alerts.append(
+            Alert(
+                level=AlertLevel.INFO,
+                code="open_surgery_tolerance_unknown",
+                text=(
+                    "The inputs do not settle whether the patient can tolerate open surgery "
+                    "(give performance status, cachexia and expected survival); the reasons "
+                    "that depend on it are left out, so the ranking may change once it is known."
+                ),
+                citations=("patchell2005_rct", "li2025_endoscopic_transpedicular"),
+            )
+        )
     alerts.extend(_prognosis_disagreements(patient, facts, scores))
     return tuple(alerts)
 
@@ -380,7 +396,7 @@ def _prognosis_disagreements(patient: Patient, facts: Facts, scores: Scores) -> 
     if facts.survival_source == SOURCE_CLINICIAN and band is not None and months is not None:
         estimate_short = facts.survival_under_6_months
         if (band == TOKUHASHI_UNDER_6_MONTHS) != bool(estimate_short) or (
-            band == TOKUHASHI_1_YEAR_OR_MORE and not facts.survival_over_12_months
+            band == TOKUHASHI_1_YEAR_OR_MORE and not facts.survival_12_months_or_more
         ):
             found.append(
                 Alert(
@@ -394,9 +410,8 @@ def _prognosis_disagreements(patient: Patient, facts: Facts, scores: Scores) -> 
                     citations=citations,
                 )
             )
-    long_tomita = TOMITA_BANDS[0].label
     if (band == TOKUHASHI_1_YEAR_OR_MORE and scores.tomita.band == TOMITA_TERMINAL_CARE) or (
-        band == TOKUHASHI_UNDER_6_MONTHS and scores.tomita.band == long_tomita
+        band == TOKUHASHI_UNDER_6_MONTHS and scores.tomita.band == TOMITA_LONG_TERM
     ):
         found.append(
             Alert(

@@ -59,10 +59,9 @@ REGION_BY_PREFIX: dict[str, Region] = {
 
 # Thresholds the facts rest on, each in one place.
 POOR_PERFORMANCE_MAX_KPS = 40  # ECOG 3-4 / KPS 40 or less
-FIT_MIN_KPS = 70  # ECOG 0-1 / KPS 70 or more
 LOW_ALBUMIN_BELOW_G_DL = 3.5
 SHORT_SURVIVAL_BELOW_MONTHS = 3  # Patchell 2005 eligibility
-END_STAGE_BELOW_MONTHS = 6  # revised Tokuhashi 0-8
+END_STAGE_BELOW_MONTHS = 6  # revised Tokuhashi 0-8; read as end-stage disease
 LONG_SURVIVAL_FROM_MONTHS = 12  # revised Tokuhashi 12-15
 
 RADIOSENSITIVE_HISTOLOGIES = frozenset({Histology.LYMPHOMA, Histology.MYELOMA})
@@ -81,7 +80,7 @@ HYPERVASCULAR_HISTOLOGIES = frozenset(
     {Histology.RENAL, Histology.THYROID, Histology.HEPATOCELLULAR}
 )
 INCOMPLETE_PARALYSIS_GRADES = frozenset({Frankel.C, Frankel.D})
-NEUROLOGICAL_DEFICIT_GRADES = frozenset({Frankel.A, Frankel.B, Frankel.C, Frankel.D})
+COMPLETE_MOTOR_LOSS_GRADES = frozenset({Frankel.A, Frankel.B})
 CORD_CONTACT_GRADES = frozenset({EsccGrade.G1C, EsccGrade.G2, EsccGrade.G3})
 
 SOURCE_CLINICIAN = "clinician's estimate"
@@ -106,8 +105,8 @@ class Facts(BaseModel):
     has_high_grade_escc: bool | None
     has_low_grade_escc: bool | None
     has_cord_contact: bool | None
-    has_neurological_deficit: bool | None
     has_incomplete_paralysis: bool | None
+    has_complete_motor_loss: bool | None
     has_mechanical_pain: bool | None
     is_radiosensitive: bool | None
     is_radioresistant: bool | None
@@ -115,10 +114,9 @@ class Facts(BaseModel):
     is_hypervascular: bool | None
     hypervascular_source: str
     has_poor_performance: bool | None
-    is_fit: bool | None
     survival_under_3_months: bool | None
     survival_under_6_months: bool | None
-    survival_over_12_months: bool | None
+    survival_12_months_or_more: bool | None
     survival_source: str
     is_tomita_terminal: bool | None
     has_solitary_bone_metastasis: bool | None
@@ -199,7 +197,6 @@ def derive_facts(
     """Compute every derived factor once."""
     kps_values = possible_kps(patient) or ()
     has_poor_performance = _settled([k <= POOR_PERFORMANCE_MAX_KPS for k in kps_values])
-    is_fit = _settled([k >= FIT_MIN_KPS for k in kps_values])
 
     under_3, under_6, over_12, survival_source = _survival(patient, tokuhashi)
 
@@ -244,7 +241,10 @@ def derive_facts(
     barriers = tuple(
         label
         for label, present in (
-            ("poor performance status (ECOG 3-4 / KPS 40 or less)", has_poor_performance),
+            (
+                f"poor performance status (KPS {POOR_PERFORMANCE_MAX_KPS} or less)",
+                has_poor_performance,
+            ),
             (f"expected survival under {SHORT_SURVIVAL_BELOW_MONTHS} months", under_3),
             ("end-stage disease with cachexia", is_end_stage_cachectic),
         )
@@ -268,8 +268,8 @@ def derive_facts(
         has_high_grade_escc=None if escc_group is None else escc_group == ESCC_HIGH_GRADE,
         has_low_grade_escc=None if escc_group is None else escc_group == ESCC_LOW_GRADE,
         has_cord_contact=_in(escc, CORD_CONTACT_GRADES),
-        has_neurological_deficit=_in(patient.frankel, NEUROLOGICAL_DEFICIT_GRADES),
         has_incomplete_paralysis=_in(patient.frankel, INCOMPLETE_PARALYSIS_GRADES),
+        has_complete_motor_loss=_in(patient.frankel, COMPLETE_MOTOR_LOSS_GRADES),
         has_mechanical_pain=None if patient.pain is None else patient.pain is Pain.MECHANICAL,
         is_radiosensitive=is_radiosensitive,
         is_radioresistant=None if is_radiosensitive is None else not is_radiosensitive,
@@ -277,10 +277,9 @@ def derive_facts(
         is_hypervascular=is_hypervascular,
         hypervascular_source=hypervascular_source,
         has_poor_performance=has_poor_performance,
-        is_fit=is_fit,
         survival_under_3_months=under_3,
         survival_under_6_months=under_6,
-        survival_over_12_months=over_12,
+        survival_12_months_or_more=over_12,
         survival_source=survival_source,
         is_tomita_terminal=_band_is(tomita, TOMITA_TERMINAL_CARE),
         has_solitary_bone_metastasis=(

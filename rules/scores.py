@@ -263,11 +263,12 @@ TOMITA_SOLITARY = "solitary"
 TOMITA_MULTIPLE = "multiple"
 TOMITA_BONE_POINTS: dict[str, int] = {TOMITA_SOLITARY: 1, TOMITA_MULTIPLE: 2}
 TOMITA_TERMINAL_CARE = "terminal care"
+TOMITA_LONG_TERM = "long-term local control"
 TOMITA_BANDS: tuple[Band, ...] = (
     Band(
         low=2,
         high=3,
-        label="long-term local control",
+        label=TOMITA_LONG_TERM,
         meaning="Wide or marginal excision (e.g. en bloc spondylectomy).",
     ),
     Band(

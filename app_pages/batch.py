@@ -18,6 +18,7 @@ from app_pages.render import VERDICT_STYLE, escape_markdown
 from rules import APPROACH_SHORT_LABELS, INPUT_FIELDS, VERDICT_LABELS, Approach, Verdict
 from rules.batch import (
     ACTUAL_APPROACH_COLUMN,
+    BOOLEAN_CELLS,
     BatchFileError,
     BatchSummary,
     run_batch,
@@ -87,7 +88,7 @@ def column_reference() -> pd.DataFrame:
                 "column": field,
                 "allowed": allowed_values(field)
                 or NUMERIC_ALLOWED.get(field)
-                or "true/false, yes/no or 1/0",
+                or "one of " + ", ".join(BOOLEAN_CELLS) + " (any case)",
             }
             for field in INPUT_FIELDS
         ]

@@ -10,6 +10,7 @@ How fired rules become verdicts is documented in ``rules.engine``.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -805,8 +806,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@cache
 def rules_for(option: Approach) -> tuple[Rule, ...]:
-    """The rows of the table that speak about one option."""
+    """The rows of the table that speak about one option (computed once per option)."""
     return tuple(rule for rule in RULES if rule.option is option)
 
 

@@ -276,15 +276,10 @@ def _reason_table() -> dict[str, Reason]:
     return {rule.id: _reason(rule) for rule in RULES}
 
 
-@cache
-def _option_rules(option: Approach) -> tuple[Rule, ...]:
-    return rules_for(option)
-
-
 def assess_option(option: Approach, facts: Facts) -> OptionAssessment:
     """Evaluate one option's rules and derive its verdict."""
     reason_of = _reason_table()
-    fired = [rule for rule in _option_rules(option) if rule.applies(facts)]
+    fired = [rule for rule in rules_for(option) if rule.applies(facts)]
     scope = [rule for rule in fired if rule.strength is Strength.SCOPE]
     if scope:
         reasons = tuple(reason_of[rule.id] for rule in scope)

@@ -25,10 +25,22 @@ PAGES = (
 )
 
 
+def wait_for_script(page: Page) -> None:
+    """Wait until the app has finished its current run.
+
+    A click that lands while a rerun is still drawing can act on widgets that the rerun
+    is about to replace, so interactions that depend on the last one wait for this first.
+    """
+    app = page.locator("[data-testid=stApp]")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=LOAD_MS)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=LOAD_MS)
+
+
 def _open(browser: Browser, url: str) -> Page:
     page = browser.new_context(viewport=VIEWPORT).new_page()
     page.goto(url)
     expect(page.locator("[data-testid=stForm]")).to_be_visible(timeout=LOAD_MS)
+    wait_for_script(page)
     return page
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 
 from app_pages.render import BANNER
 from tests.test_app_batch import SMALL_FILE
-from tests.test_browser import LOAD_MS, VIEWPORT, _full_page_screenshot
+from tests.test_browser import LOAD_MS, VIEWPORT, _full_page_screenshot, wait_for_script
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,10 @@ def test_batch_upload_reports_every_row_and_charts_the_verdicts(
     page.goto(f"{app_url}/batch")
     expect(page.get_by_role("heading", name="Batch review")).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_text(BANNER).first).to_be_visible()
+    wait_for_script(page)
     page.locator(".st-key-batch_upload input[type=file]").set_input_files(str(upload))
+    expect(page.locator(".st-key-batch_upload")).to_contain_text(upload.name, timeout=LOAD_MS)
+    wait_for_script(page)
     page.locator(".st-key-batch_run button").click()
     expect(page.get_by_text("Rows with errors")).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_text("Verdicts per option")).to_be_visible()

@@ -12,7 +12,13 @@ from app_pages.quiz import quiz_label
 from app_pages.render import BANNER
 from rules import APPROACH_LABELS, Approach, assess
 from rules.case_library import case_by_slug
-from tests.test_browser import LOAD_MS, VIEWPORT, _card_order, _full_page_screenshot
+from tests.test_browser import (
+    LOAD_MS,
+    VIEWPORT,
+    _card_order,
+    _full_page_screenshot,
+    wait_for_script,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +31,7 @@ def _open(browser: Browser, url: str, heading: str) -> Page:
     page.goto(url)
     expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_text(BANNER).first).to_be_visible()
+    wait_for_script(page)
     return page
 
 
@@ -35,6 +42,7 @@ def _choose(page: Page, key: str, shown: str) -> None:
     field.fill(shown)
     page.get_by_role("option", name=shown, exact=True).click()
     expect(field).to_have_value(shown)
+    wait_for_script(page)
 
 
 def test_a_case_loads_from_the_library_into_the_assess_form_and_shows_what_if(
@@ -96,10 +104,13 @@ def test_quiz_reveals_the_tools_answer_beside_the_learners(
     top = assess(case.patient).options[0]
     page = _open(browser, f"{app_url}/quiz", "Quiz")
     _choose(page, "quiz_case", quiz_label(case))
+    expect(page.get_by_role("heading", name=quiz_label(case))).to_be_visible()
     expect(page.get_by_text(case.title)).to_have_count(0)  # the title would give it away
     expect(page.locator("[class*='st-key-option_card_']")).to_have_count(0)
     choice = APPROACH_LABELS[Approach.POSTERIOR_ONLY]
     page.locator(".st-key-quiz_best").get_by_text(choice, exact=True).click()
+    expect(page.get_by_role("radio", name=choice)).to_be_checked()
+    wait_for_script(page)
     page.locator(".st-key-quiz_reveal button").click()
     expect(page.get_by_text("The tool puts first:")).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_text(case.teaching_point)).to_be_visible()

@@ -12,6 +12,7 @@ import logging
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -68,6 +69,7 @@ ALERT_ICONS: dict[AlertLevel, str] = {
     AlertLevel.INFO: ":material/info:",
 }
 MARKDOWN_SPECIALS = "\\`*_{}[]<>#|~$"
+_MARKDOWN_ESCAPES = str.maketrans({character: "\\" + character for character in MARKDOWN_SPECIALS})
 LINK_SCHEMES = ("https://", "http://")
 
 
@@ -76,9 +78,7 @@ LINK_SCHEMES = ("https://", "http://")
 
 def escape_markdown(text: str) -> str:
     """Text shown literally inside Markdown: no emphasis, links, HTML, LaTeX or tables."""
-    return "".join(
-        "\\" + character if character in MARKDOWN_SPECIALS else character for character in text
-    )
+    return text.translate(_MARKDOWN_ESCAPES)
 
 
 def link_target(reference: Reference) -> str | None:
@@ -338,11 +338,14 @@ def render_missing_inputs(assessment: Assessment, labels: Mapping[str, str]) -> 
 
 
 def render_downloads(assessment: Assessment) -> None:
-    """The assessment as JSON and as Markdown, both stamped with the rules version."""
+    """The assessment as JSON and as Markdown, both stamped with the rules version.
+
+    The files are built only when a button is pressed (a callable), not on every rerun.
+    """
     with st.container(horizontal=True):
         st.download_button(
             "Download JSON",
-            data=assessment_json(assessment),
+            data=partial(assessment_json, assessment),
             file_name=download_name(assessment, "json"),
             mime="application/json",
             on_click="ignore",
@@ -351,7 +354,7 @@ def render_downloads(assessment: Assessment) -> None:
         )
         st.download_button(
             "Download Markdown",
-            data=to_markdown(assessment),
+            data=partial(to_markdown, assessment),
             file_name=download_name(assessment, "md"),
             mime="text/markdown",
             on_click="ignore",

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis.strategies import text
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
@@ -27,6 +29,7 @@ from app_pages.patient_form import (
 from app_pages.render import (
     BANNER,
     FRIENDLY_ERROR,
+    MARKDOWN_SPECIALS,
     assessment_json,
     citation_markdown,
     download_name,
@@ -403,6 +406,25 @@ def test_link_target_drops_the_curators_note_after_an_address() -> None:
 def test_escape_markdown_neutralises_links_emphasis_and_html() -> None:
     escaped = escape_markdown("*a* [b](c) <i> $x$ ~y~")
     assert escaped == r"\*a\* \[b\](c) \<i\> \$x\$ \~y\~"
+
+
+@given(text())
+def test_escape_markdown_backslashes_every_special_character_and_keeps_the_rest(
+    plain: str,
+) -> None:
+    escaped = escape_markdown(plain)
+    # Read back: a backslash always starts a pair, whose second character is the original.
+    original, index = [], 0
+    while index < len(escaped):
+        if escaped[index] == "\\":
+            assert escaped[index + 1] in MARKDOWN_SPECIALS
+            original.append(escaped[index + 1])
+            index += 2
+        else:
+            assert escaped[index] not in MARKDOWN_SPECIALS
+            original.append(escaped[index])
+            index += 1
+    assert "".join(original) == plain
 
 
 def test_ranking_lists_every_option_best_first_with_its_verdict() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -202,12 +203,16 @@ def test_what_if_says_when_there_are_too_many_combinations_and_names_the_unknown
     assert any("Too many combinations" in info and "Pain" in info for info in infos)
 
 
-def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The PDF is built only when the button is pressed (a deferred callable), so the test
-    # catches the callable as the page registers it and runs it as a click would.
-    registered: list[tuple[Callable[[], object], str | None, str | None]] = []
+Deferred = tuple[Callable[[], Any], str | None, str | None]
+
+
+def _deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
+    """Catch the callables download buttons register, with their MIME type and file name.
+
+    The files are built only when a button is pressed (a deferred callable), so a test runs
+    the callable as a click would.
+    """
+    registered: list[Deferred] = []
     original = MediaFileManager.add_deferred
 
     def spy(
@@ -222,17 +227,44 @@ def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
         return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return registered
+
+
+def _download(registered: list[Deferred], mimetype: str) -> tuple[Any, str | None]:
+    (entry,) = [entry for entry in registered if entry[1] == mimetype]
+    build, _, filename = entry
+    return build(), filename
+
+
+def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered = _deferred_downloads(monkeypatch)
     at = _submit_seed(SEED_1)
     button = at.get_by_key("download_pdf")
     assert button is not None
     assert str(button.proto.label) == "Download PDF report"
-    (pdf_download,) = [entry for entry in registered if entry[1] == "application/pdf"]
-    build, _, filename = pdf_download
-    data = build()
+    data, filename = _download(registered, "application/pdf")
     assert isinstance(data, bytes)
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
     assert filename == f"assessment-{assess(_patient(SEED_1)).rules_version}.pdf"
+
+
+def test_json_and_markdown_downloads_hold_the_assessment_and_its_rules_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered = _deferred_downloads(monkeypatch)
+    _submit_seed(SEED_1)
+    expected = assess(_patient(SEED_1))
+    data, filename = _download(registered, "application/json")
+    assert json.loads(data) == expected.model_dump(mode="json")
+    assert filename == f"assessment-{expected.rules_version}.json"
+    data, filename = _download(registered, "text/markdown")
+    assert expected.rules_version in data
+    assert "not for clinical decisions" in data
+    assert expected.options[0].label in data
+    assert filename == f"assessment-{expected.rules_version}.md"
 
 
 # --- compare ------------------------------------------------------------------------------------

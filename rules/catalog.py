@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from evidence import registry
 from rules.facts import LOW_ALBUMIN_BELOW_G_DL, Facts, Region
-from rules.scores import SINS_BANDS, SINS_UNSTABLE
+from rules.scores import SINS_BANDS, SINS_INDETERMINATE, SINS_STABLE, SINS_UNSTABLE
 
 
 class Approach(StrEnum):
@@ -111,10 +111,16 @@ class Clause(BaseModel):
 
 
 _UNSTABLE = next(band for band in SINS_BANDS if band.label == SINS_UNSTABLE)
+_STABLE = next(band for band in SINS_BANDS if band.label == SINS_STABLE)
+_INDETERMINATE = next(band for band in SINS_BANDS if band.label == SINS_INDETERMINATE)
 FACT_WORDS: dict[str, str] = {
     "level": "the index level",
     "region": "the region",
     "is_unstable": f"the spine is unstable (SINS {_UNSTABLE.low}-{_UNSTABLE.high})",
+    "is_stable": f"the spine is stable (SINS {_STABLE.low}-{_STABLE.high})",
+    "is_indeterminate_stability": (
+        f"stability is indeterminate (SINS {_INDETERMINATE.low}-{_INDETERMINATE.high})"
+    ),
     "has_high_grade_escc": "compression is high grade (Bilsky 2-3)",
     "has_low_grade_escc": "compression is low grade (Bilsky 0-1b)",
     "has_cord_contact": "the tumour touches or compresses the cord (Bilsky 1c-3)",
@@ -129,11 +135,16 @@ FACT_WORDS: dict[str, str] = {
     "survival_12_months_or_more": "expected survival is a year or more",
     "is_tomita_terminal": "the Tomita score is 8-10 (terminal care)",
     "has_solitary_bone_metastasis": "the index lesion is the only bone metastasis",
+    "has_visceral_metastases": "there are metastases in major internal organs",
+    "field_previously_irradiated": "the operative field has already been irradiated",
     "has_tenuous_wound_healing": (
         "wound healing is tenuous (recent radiation, cachexia or albumin under "
         f"{LOW_ALBUMIN_BELOW_G_DL} g/dL)"
     ),
-    "can_tolerate_open_surgery": "the patient can tolerate open surgery",
+    "can_tolerate_open_surgery": (
+        "the patient can tolerate open surgery (no KPS 40 or less, survival under 3 months "
+        "or end-stage disease with cachexia)"
+    ),
     "compression_site": "the compression site",
 }
 
@@ -186,6 +197,7 @@ A = Approach
 FOR, AGAINST, NOTE = Direction.FOR, Direction.AGAINST, Direction.NOTE
 OUT_OF_SCOPE_REGIONS = (Region.CERVICAL.value, Region.SACRAL.value)
 VENTRAL_SITES = ("anterior", "circumferential")
+LATERAL_CORPECTOMY_LUMBAR_LEVELS = ("L1", "L2", "L3")
 WOUND_EVIDENCE = (
     "ghogawala2001_preop_rt_wound",
     "jarvers2021_wound_postop_rt",
@@ -193,13 +205,21 @@ WOUND_EVIDENCE = (
     "schoenfeld2016_nesms_nsqip",
 )
 SEED_FRAIL_EVIDENCE = ("li2025_endoscopic_transpedicular", "patchell2005_rct")
-# Patchell 2005 enrolled patients with a deficit but excluded paraplegia of over 48 hours
-# and radiosensitive tumours; motor-complete grades (Frankel A-B) get a note instead.
-PATCHELL_CONDITION = (
+# Patchell 2005 enrolled patients with a deficit but excluded paraplegia of over 48 hours,
+# radiosensitive tumours and earlier radiation that ruled out the study dose; motor-complete
+# grades (Frankel A-B) and an irradiated field get a note instead. Most histologies have no
+# settled radiosensitivity (lung and breast were in the trial), hence "not known to be".
+PATCHELL_BASE = (
     true("has_high_grade_escc"),
     true("has_incomplete_paralysis"),
     true("can_tolerate_open_surgery"),
     not_true("is_radiosensitive"),
+)
+PATCHELL_CONDITION = (*PATCHELL_BASE, not_true("field_previously_irradiated"))
+NO_OPERATIVE_INDICATION = (true("has_low_grade_escc"), true("is_stable"))
+NOT_ADVISABLE = (
+    "Open surgery is not advisable for this patient (KPS 40 or less, expected survival "
+    "under 3 months, or end-stage disease with cachexia)"
 )
 
 _SCOPE_RULES: tuple[Rule, ...] = tuple(
@@ -218,8 +238,29 @@ _SCOPE_RULES: tuple[Rule, ...] = tuple(
     for approach in SURGICAL_APPROACHES
 )
 
+_NO_INDICATION_RULES: tuple[Rule, ...] = tuple(
+    Rule(
+        id=f"{approach.value}_no_indication_low_grade_stable",
+        option=approach,
+        direction=AGAINST,
+        strength=Strength.MAJOR,
+        when=NO_OPERATIVE_INDICATION,
+        text=(
+            "Low-grade compression (Bilsky 0-1b) in a stable spine (SINS 0-6): there is no cord "
+            "compression to relieve and no instability to fix, and radiation comes first."
+        ),
+        evidence=("bilsky2010_escc", "fisher2010_sins", "laufer2013_noms"),
+    )
+    for approach in (
+        Approach.ANTERIOR_ANTEROLATERAL,
+        Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
+        Approach.POSTERIOR_ONLY,
+    )
+)
+
 RULES: tuple[Rule, ...] = (
     *_SCOPE_RULES,
+    *_NO_INDICATION_RULES,
     # --- anterior / anterolateral --------------------------------------------------------
     Rule(
         id="anterior_reaches_vertebral_body_directly",
@@ -289,11 +330,16 @@ RULES: tuple[Rule, ...] = (
         option=A.ANTERIOR_ANTEROLATERAL,
         direction=FOR,
         strength=Strength.STRONG,
-        when=(true("survival_12_months_or_more"), true("has_solitary_bone_metastasis")),
+        when=(
+            true("survival_12_months_or_more"),
+            true("has_solitary_bone_metastasis"),
+            false("has_visceral_metastases"),
+        ),
         text=(
-            "One bone lesion and a year or more to live favour removing the tumour rather than "
-            "palliating it; of the operations weighed here, an anterior corpectomy clears the "
-            "most vertebral-body tumour (en bloc resection is outside this tool)."
+            "One bone lesion, no metastases in major organs and a year or more to live favour "
+            "removing the tumour rather than palliating it; of the operations weighed here, an "
+            "anterior corpectomy clears the most vertebral-body tumour (en bloc resection is "
+            "outside this tool)."
         ),
         evidence=("tokuhashi2005_revised", "tomita2001_surgical_strategy"),
     ),
@@ -304,8 +350,8 @@ RULES: tuple[Rule, ...] = (
         strength=Strength.PROHIBITIVE,
         when=(false("can_tolerate_open_surgery"),),
         text=(
-            "The patient cannot tolerate open surgery; a thoracotomy or retroperitoneal "
-            "corpectomy is major surgery that needs a fit patient."
+            f"{NOT_ADVISABLE}; a thoracotomy or retroperitoneal corpectomy is major surgery "
+            "that needs a fit patient with time to recover."
         ),
         evidence=("vargaslopez2015_anterior_anterolateral", "patchell2005_rct"),
     ),
@@ -329,10 +375,11 @@ RULES: tuple[Rule, ...] = (
         when=(true("is_hypervascular"),),
         text=(
             "Hypervascular tumour: plan preoperative angiography and consider embolisation; "
-            "in a randomised trial it lowered blood loss in hypervascular metastases "
-            "(645 vs 902 mL)."
+            "before corpectomy, particle embolisation cut median blood loss from 4350 mL to "
+            "about 1800 mL, and in a randomised trial before posterior surgery it lowered blood "
+            "loss in hypervascular metastases (645 vs 902 mL)."
         ),
-        evidence=("clausen2015_embolization_rct", "nair2013_embolization_series"),
+        evidence=("berkefeld1999_embolization_technique", "clausen2015_embolization_rct"),
     ),
     # --- percutaneous posterior fixation + anterior/lateral ------------------------------
     Rule(
@@ -357,11 +404,11 @@ RULES: tuple[Rule, ...] = (
         option=A.PERCUTANEOUS_POSTERIOR_FIXATION,
         direction=FOR,
         strength=Strength.SUPPORTING,
-        when=(one_of("region", Region.LUMBAR.value), true("has_cord_contact")),
+        when=(one_of("level", *LATERAL_CORPECTOMY_LUMBAR_LEVELS), true("has_cord_contact")),
         text=(
-            "In the lumbar spine, a minimally invasive lateral corpectomy with percutaneous "
-            "screws is an established route: in 19 patients with cord compression there were "
-            "no wound infections and about a third gained a Frankel grade."
+            "From L1 to L3, a minimally invasive lateral corpectomy with percutaneous screws is "
+            "a described route: in a series of 19 patients with cord compression there were no "
+            "wound infections and about a third gained a Frankel grade."
         ),
         evidence=("midlac2016_lateral_corpectomy_mscc", "hartke2022_miniopen_lateral_corpectomy"),
     ),
@@ -372,10 +419,10 @@ RULES: tuple[Rule, ...] = (
         strength=Strength.STRONG,
         when=(one_of("level", "L4", "L5"),),
         text=(
-            "A minimally invasive lateral corpectomy is very hard at L4 and L5: the lumbar "
-            "plexus and femoral nerve lie in the path and the transpsoas safe zone is "
-            "narrowest at L4-L5; in reported L4 corpectomies 19% had complications, femoral "
-            "nerve and root injuries among them."
+            "A minimally invasive lateral corpectomy is very hard at L4 and L5: the iliac crest "
+            "is in the way, the lumbar plexus and femoral nerve lie in the path, and the "
+            "transpsoas safe zone is narrowest at L4-L5; in reported L4 corpectomies 19% had "
+            "complications, femoral nerve and root injuries among them."
         ),
         evidence=(
             "croci2022_l4_corpectomy",
@@ -416,10 +463,24 @@ RULES: tuple[Rule, ...] = (
         strength=Strength.MAJOR,
         when=(false("can_tolerate_open_surgery"),),
         text=(
-            "The patient cannot tolerate open surgery; the anterior or lateral corpectomy that "
-            "goes with the screws is still a major operation."
+            f"{NOT_ADVISABLE}; the anterior or lateral corpectomy that goes with the screws is "
+            "still a major operation."
         ),
         evidence=("patchell2005_rct", "midlac2016_lateral_corpectomy_mscc"),
+    ),
+    Rule(
+        id="percutaneous_hypervascular_consider_embolisation",
+        option=A.PERCUTANEOUS_POSTERIOR_FIXATION,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(true("is_hypervascular"),),
+        text=(
+            "Hypervascular tumour: in the lateral corpectomy series blood loss was 391 mL a "
+            "level, 102 mL once renal-cell cases were left out; consider preoperative "
+            "embolisation, which lowered blood loss in hypervascular metastases in a "
+            "randomised trial (645 vs 902 mL)."
+        ),
+        evidence=("midlac2016_lateral_corpectomy_mscc", "clausen2015_embolization_rct"),
     ),
     Rule(
         id="percutaneous_extent_scaled_to_short_survival",
@@ -513,10 +574,7 @@ RULES: tuple[Rule, ...] = (
         direction=AGAINST,
         strength=Strength.PROHIBITIVE,
         when=(false("can_tolerate_open_surgery"),),
-        text=(
-            "The patient cannot tolerate open surgery; a long posterior decompression and "
-            "fusion is a major operation."
-        ),
+        text=(f"{NOT_ADVISABLE}; a long posterior decompression and fusion is a major operation."),
         evidence=SEED_FRAIL_EVIDENCE,
     ),
     Rule(
@@ -564,7 +622,7 @@ RULES: tuple[Rule, ...] = (
         strength=Strength.STRONG,
         when=(false("can_tolerate_open_surgery"), true("has_cord_contact")),
         text=(
-            "The tumour presses on the cord and the patient cannot tolerate open surgery; "
+            "The tumour presses on the cord and open surgery is not advisable for this patient; "
             "endoscopic decompression through a small portal is a palliative option for them."
         ),
         evidence=("li2025_endoscopic_transpedicular", "kimball2013_mis_decompression"),
@@ -639,6 +697,44 @@ RULES: tuple[Rule, ...] = (
         evidence=("fisher2010_sins",),
     ),
     Rule(
+        id="endoscopic_indeterminate_stability",
+        option=A.ENDOSCOPIC_TRANSPEDICULAR,
+        direction=AGAINST,
+        strength=Strength.SUPPORTING,
+        when=(true("is_indeterminate_stability"),),
+        text=(
+            "Stability is indeterminate (SINS 7-12), which calls for a surgical opinion; "
+            "endoscopic decompression would not stabilise a spine that proves unstable."
+        ),
+        evidence=("fisher2010_sins",),
+    ),
+    Rule(
+        id="endoscopic_survival_under_3_months",
+        option=A.ENDOSCOPIC_TRANSPEDICULAR,
+        direction=AGAINST,
+        strength=Strength.STRONG,
+        when=(true("survival_under_3_months"),),
+        text=(
+            "Expected survival is under 3 months: the patient in the case report took about "
+            "2 months to walk unaided, and the randomised trial of surgery left out patients "
+            "expected to live less than 3 months."
+        ),
+        evidence=("li2025_endoscopic_transpedicular", "patchell2005_rct"),
+    ),
+    Rule(
+        id="endoscopic_hypervascular_consider_embolisation",
+        option=A.ENDOSCOPIC_TRANSPEDICULAR,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(true("is_hypervascular"),),
+        text=(
+            "Hypervascular tumour: consider preoperative embolisation before resecting tumour; "
+            "in a randomised trial it lowered blood loss in hypervascular metastases "
+            "(645 vs 902 mL)."
+        ),
+        evidence=("clausen2015_embolization_rct", "nair2013_embolization_series"),
+    ),
+    Rule(
         id="endoscopic_fit_patient_has_better_tested_options",
         option=A.ENDOSCOPIC_TRANSPEDICULAR,
         direction=AGAINST,
@@ -691,13 +787,25 @@ RULES: tuple[Rule, ...] = (
         id="non_operative_low_grade_compression_stable_spine",
         option=A.NON_OPERATIVE,
         direction=FOR,
-        strength=Strength.SUPPORTING,
-        when=(true("has_low_grade_escc"), false("is_unstable")),
+        strength=Strength.STRONG,
+        when=NO_OPERATIVE_INDICATION,
         text=(
-            "Low-grade compression (Bilsky 0-1b) in a spine that is not unstable: radiation is "
+            "Low-grade compression (Bilsky 0-1b) in a stable spine (SINS 0-6): radiation is "
             "the first treatment."
         ),
-        evidence=("bilsky2010_escc", "laufer2013_noms"),
+        evidence=("bilsky2010_escc", "fisher2010_sins", "laufer2013_noms"),
+    ),
+    Rule(
+        id="non_operative_indeterminate_stability_needs_surgical_opinion",
+        option=A.NON_OPERATIVE,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(true("is_indeterminate_stability"),),
+        text=(
+            "Stability is indeterminate (SINS 7-12): ask a spine surgeon whether the spine "
+            "needs fixing before choosing radiation alone."
+        ),
+        evidence=("fisher2010_sins",),
     ),
     Rule(
         id="non_operative_survival_under_3_months",
@@ -759,6 +867,19 @@ RULES: tuple[Rule, ...] = (
             "High-grade compression with an incomplete deficit in a patient who can tolerate "
             "surgery: after radiotherapy alone fewer were walking (57% vs 84%) and walking "
             "lasted a median 13 days against 122 with surgery first."
+        ),
+        evidence=("patchell2005_rct",),
+    ),
+    Rule(
+        id="non_operative_irradiated_field_outside_trial",
+        option=A.NON_OPERATIVE,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(*PATCHELL_BASE, true("field_previously_irradiated")),
+        text=(
+            "This field has already been irradiated: the randomised trial that favoured "
+            "surgery first left out patients whose earlier radiation ruled out its dose, so its "
+            "walking figures may not apply here."
         ),
         evidence=("patchell2005_rct",),
     ),

@@ -67,6 +67,14 @@ VERDICT_BANDS: tuple[tuple[int, Verdict], ...] = (
     (-2, Verdict.CAUTION),
 )
 VERDICT_BELOW_BANDS = Verdict.NOT_SUGGESTED
+# Equal verdict and net score: the less invasive option comes first.
+TIE_BREAK_ORDER: tuple[Approach, ...] = (
+    Approach.NON_OPERATIVE,
+    Approach.ENDOSCOPIC_TRANSPEDICULAR,
+    Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
+    Approach.POSTERIOR_ONLY,
+    Approach.ANTERIOR_ANTEROLATERAL,
+)
 VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
 VERDICT_RANK: dict[Verdict, int] = {
     verdict: len(VERDICT_ORDER) - index for index, verdict in enumerate(VERDICT_ORDER)
@@ -201,11 +209,13 @@ def how_verdicts_are_derived() -> str:
         bands.append(f"net score {span}: {VERDICT_LABELS[verdict].lower()}")
         upper = lowest - 1
     bands.append(f"net score {upper} or less: {VERDICT_LABELS[VERDICT_BELOW_BANDS].lower()}")
-    order = ", ".join(APPROACH_LABELS[approach].split(" (")[0] for approach in Approach)
+    order = ", ".join(APPROACH_LABELS[approach].split(" (")[0] for approach in TIE_BREAK_ORDER)
     return "\n".join(
         (
             "1. Every rule whose condition holds gives its option a reason. Conditions test "
-            "settled facts only, so an unknown input never fires a rule.",
+            "settled facts, so an unknown input does not fire a rule; the one exception is a "
+            "clause written 'not known that ...', which also holds when the fact is unknown "
+            "(for example 'not known that the tumour is radiosensitive').",
             "2. A scope reason (cervical or sacral level) makes an operation out of scope; "
             "only that reason is shown.",
             "3. Otherwise the net score is the weight of the reasons for minus the weight of the "
@@ -214,7 +224,7 @@ def how_verdicts_are_derived() -> str:
             "4. " + "; ".join(bands).capitalize() + ".",
             "5. A prohibitive reason against (such as open surgery for a patient who cannot "
             "tolerate it) makes the option not suggested whatever else holds.",
-            "6. Options are ordered by verdict, then net score, then the fixed order: "
+            "6. Options are ordered by verdict, then net score, then the less invasive first: "
             f"{order}. Out-of-scope options come last.",
             "A reason against added, or a reason for lost, can only lower the net score, so a "
             "verdict never improves when the facts get worse for that option.",
@@ -314,7 +324,7 @@ def assess_option(option: Approach, facts: Facts) -> OptionAssessment:
 
 
 def _rank(options: list[OptionAssessment]) -> tuple[OptionAssessment, ...]:
-    position = {approach: index for index, approach in enumerate(Approach)}
+    position = {approach: index for index, approach in enumerate(TIE_BREAK_ORDER)}
     return tuple(
         sorted(
             options,
@@ -375,6 +385,22 @@ def _alerts(patient: Patient, facts: Facts, scores: Scores) -> tuple[Alert, ...]
                     "The inputs do not settle whether the patient can tolerate open surgery "
                     "(give performance status, cachexia and expected survival); the reasons "
                     "that depend on it are left out, so the ranking may change once it is known."
+                ),
+                citations=("patchell2005_rct", "li2025_endoscopic_transpedicular"),
+            )
+        )
+    if facts.can_tolerate_open_surgery is False and facts.region in (
+        Region.THORACIC,
+        Region.LUMBAR,
+    ):
+        alerts.append(
+            Alert(
+                level=AlertLevel.INFO,
+                code="open_surgery_not_advisable",
+                text=(
+                    "Open surgery is counted as not advisable because of: "
+                    + "; ".join(facts.open_surgery_barriers)
+                    + "."
                 ),
                 citations=("patchell2005_rct", "li2025_endoscopic_transpedicular"),
             )

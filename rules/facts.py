@@ -21,11 +21,14 @@ from rules.patient import (
     Patient,
     PriorRadiation,
     Radiosensitivity,
+    VisceralMetastases,
 )
 from rules.scores import (
     ESCC_GROUP,
     ESCC_HIGH_GRADE,
     ESCC_LOW_GRADE,
+    SINS_INDETERMINATE,
+    SINS_STABLE,
     SINS_UNSTABLE,
     TOKUHASHI_1_YEAR_OR_MORE,
     TOKUHASHI_6_MONTHS_OR_MORE,
@@ -100,6 +103,8 @@ class Facts(BaseModel):
     sins_location: str
     stability: str | None
     is_unstable: bool | None
+    is_stable: bool | None
+    is_indeterminate_stability: bool | None
     compression_site: str | None
     escc_group: str | None
     has_high_grade_escc: bool | None
@@ -120,6 +125,8 @@ class Facts(BaseModel):
     survival_source: str
     is_tomita_terminal: bool | None
     has_solitary_bone_metastasis: bool | None
+    has_visceral_metastases: bool | None
+    field_previously_irradiated: bool | None
     wound_risk_factors: tuple[str, ...]
     has_tenuous_wound_healing: bool | None
     can_tolerate_open_surgery: bool | None
@@ -261,6 +268,8 @@ def derive_facts(
         sins_location=sins_location_class(patient.level),
         stability=stability,
         is_unstable=_band_is(sins, SINS_UNSTABLE),
+        is_stable=_band_is(sins, SINS_STABLE),
+        is_indeterminate_stability=_band_is(sins, SINS_INDETERMINATE),
         compression_site=None
         if patient.compression_site is None
         else patient.compression_site.value,
@@ -286,6 +295,16 @@ def derive_facts(
             None
             if bone_metastasis_extent(patient) is None
             else bone_metastasis_extent(patient) == TOMITA_SOLITARY
+        ),
+        has_visceral_metastases=(
+            None
+            if patient.visceral_metastases is None
+            else patient.visceral_metastases is not VisceralMetastases.NONE
+        ),
+        field_previously_irradiated=(
+            None
+            if patient.prior_radiation is None
+            else patient.prior_radiation is not PriorRadiation.NONE
         ),
         wound_risk_factors=wound_risk_factors,
         has_tenuous_wound_healing=has_tenuous_wound_healing,

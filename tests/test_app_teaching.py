@@ -188,7 +188,8 @@ def test_what_if_after_seed_1_lists_the_kps_change_that_puts_posterior_only_firs
     shown = "\n".join(_markdown(at))
     for flip in kps_flips:
         assert flip_markdown(flip) in shown
-    assert "**KPS** 40 → 50\u201370: **Posterior-only** comes first" in shown
+    assert "**KPS** 40 → 80\u2013100: **Posterior-only** comes first" in shown
+    assert "**KPS** 40 → 50\u201370: **Non-operative care** comes first" in shown
     assert "With the unknowns filled in" in [str(s.value) for s in at.subheader]
     fill_table = at.table[-1].value
     assert list(fill_table["Option"]) == [

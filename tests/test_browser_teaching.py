@@ -72,7 +72,7 @@ def test_a_case_loads_from_the_library_into_the_assess_form_and_shows_what_if(
     page.get_by_role("tab", name="What would change this answer?").click()
     what_if = page.get_by_role("tabpanel", name="What would change this answer?")
     expect(what_if.get_by_text("Changes that move the top option")).to_be_visible()
-    expect(what_if).to_contain_text("KPS 40 → 50\u201370: Posterior-only comes first")
+    expect(what_if).to_contain_text("KPS 40 → 80\u2013100: Posterior-only comes first")
     expect(what_if).to_contain_text("With the unknowns filled in")
     _full_page_screenshot(page, screenshots / "what_if.png")
     page.context.close()

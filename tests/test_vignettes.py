@@ -131,6 +131,78 @@ VIGNETTES: dict[str, dict[str, Any]] = {
     "low_albumin": {"level": "T9", "histology": "breast", "kps": 80, "albumin_g_dl": 3.2},
     "albumin_at_threshold": {"level": "T9", "histology": "breast", "kps": 80, "albumin_g_dl": 3.5},
     "ecog_only": {"level": "T9", "histology": "breast", "ecog": 1},
+    # Solitary blastic breast lesion, no compression, stable (SINS 2), long survival: nothing
+    # to decompress or fix, so radiation first; the long survival alone is no reason to operate.
+    "no_indication_solitary_stable_fit": {
+        "level": "T9",
+        "histology": "breast",
+        "kps": 90,
+        "frankel": "E",
+        "escc_grade": "0",
+        "pain": "occasional_non_mechanical",
+        "bone_lesion": "blastic",
+        "alignment": "normal",
+        "collapse": "none",
+        "posterolateral": "none",
+        "vertebral_metastases": 1,
+        "extraspinal_bone_metastases": 0,
+        "visceral_metastases": "none",
+        "expected_survival_months": 48,
+    },
+    # Weeks to live with high-grade compression: even endoscopic surgery has no time to pay off.
+    "weeks_to_live_high_grade_deficit": {
+        "level": "T7",
+        "histology": "lung",
+        "kps": 30,
+        "frankel": "C",
+        "escc_grade": "3",
+        "compression_site": "anterior",
+        "cachexia": True,
+        "expected_survival_months": 1.5,
+    },
+    # Fit by KPS, but 2.5 months to live: open surgery is not advisable for survival alone.
+    "fit_but_under_3_months_renal": {
+        "level": "T10",
+        "histology": "renal",
+        "kps": 80,
+        "frankel": "C",
+        "escc_grade": "3",
+        "compression_site": "anterior",
+        "expected_survival_months": 2.5,
+    },
+    # Solitary lesion but unremovable visceral disease: no case for excision.
+    "solitary_bone_lesion_unremovable_visceral": {
+        "level": "T10",
+        "histology": "rectal",
+        "primary_growth": "rapid",
+        "kps": 90,
+        "frankel": "E",
+        "escc_grade": "2",
+        "compression_site": "anterior",
+        "vertebral_metastases": 1,
+        "extraspinal_bone_metastases": 0,
+        "visceral_metastases": "unremovable",
+    },
+    # High-grade compression with a deficit after radiation to the field: outside Patchell.
+    "irradiated_field_high_grade_deficit": {
+        "level": "L2",
+        "histology": "prostate",
+        "kps": 70,
+        "frankel": "C",
+        "escc_grade": "2",
+        "compression_site": "anterior",
+        "prior_radiation": "recent",
+        "expected_survival_months": 12,
+    },
+    "l5_lateral_corpectomy": {
+        "level": "L5",
+        "histology": "colon",
+        "kps": 80,
+        "frankel": "D",
+        "escc_grade": "2",
+        "compression_site": "anterior",
+        "expected_survival_months": 12,
+    },
 }
 
 
@@ -241,6 +313,20 @@ def test_seed_lumbar_sarcoma_frail_shows_unresolved_citation_only_beside_another
         vignette("survival_under_3_months", Approach.ANTERIOR_ANTEROLATERAL, Verdict.NOT_SUGGESTED),
         vignette("survival_under_3_months", Approach.POSTERIOR_ONLY, Verdict.NOT_SUGGESTED),
         vignette("survival_under_3_months", Approach.NON_OPERATIVE, Verdict.SUGGESTED),
+        vignette("no_indication_solitary_stable_fit", Approach.NON_OPERATIVE, Verdict.SUGGESTED),
+        vignette(
+            "no_indication_solitary_stable_fit", Approach.POSTERIOR_ONLY, Verdict.NOT_SUGGESTED
+        ),
+        vignette(
+            "no_indication_solitary_stable_fit",
+            Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
+            Verdict.NOT_SUGGESTED,
+        ),
+        vignette(
+            "weeks_to_live_high_grade_deficit",
+            Approach.ANTERIOR_ANTEROLATERAL,
+            Verdict.NOT_SUGGESTED,
+        ),
     ],
 )
 def test_vignette_option_has_the_expected_verdict(
@@ -254,6 +340,9 @@ def test_vignette_option_has_the_expected_verdict(
     [
         vignette("radiosensitive_myeloma_high_grade", Approach.NON_OPERATIVE),
         vignette("low_grade_stable_breast", Approach.NON_OPERATIVE),
+        vignette("no_indication_solitary_stable_fit", Approach.NON_OPERATIVE),
+        vignette("weeks_to_live_high_grade_deficit", Approach.NON_OPERATIVE),
+        vignette("fit_but_under_3_months_renal", Approach.NON_OPERATIVE),
     ],
 )
 def test_vignette_ranks_the_expected_option_first(name: str, approach: Approach) -> None:
@@ -356,6 +445,36 @@ def test_vignette_ranks_the_expected_option_first(name: str, approach: Approach)
             "posterior_only_long_incision_with_tenuous_wound_healing",
             "against",
         ),
+        vignette(
+            "no_indication_solitary_stable_fit",
+            Approach.ANTERIOR_ANTEROLATERAL,
+            "anterior_anterolateral_no_indication_low_grade_stable",
+            "against",
+        ),
+        vignette(
+            "weeks_to_live_high_grade_deficit",
+            Approach.ENDOSCOPIC_TRANSPEDICULAR,
+            "endoscopic_survival_under_3_months",
+            "against",
+        ),
+        vignette(
+            "irradiated_field_high_grade_deficit",
+            Approach.NON_OPERATIVE,
+            "non_operative_irradiated_field_outside_trial",
+            "note",
+        ),
+        vignette(
+            "hypervascular_renal",
+            Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
+            "percutaneous_hypervascular_consider_embolisation",
+            "note",
+        ),
+        vignette(
+            "hypervascular_renal",
+            Approach.ENDOSCOPIC_TRANSPEDICULAR,
+            "endoscopic_hypervascular_consider_embolisation",
+            "note",
+        ),
     ],
 )
 def test_vignette_option_carries_the_expected_reason(
@@ -390,6 +509,26 @@ def test_vignette_option_carries_the_expected_reason(
             "radiosensitive_myeloma_unstable",
             Approach.NON_OPERATIVE,
             "non_operative_radiosensitive_tumour",
+        ),
+        vignette(
+            "solitary_bone_lesion_unremovable_visceral",
+            Approach.ANTERIOR_ANTEROLATERAL,
+            "anterior_long_survival_solitary_lesion_favours_excision",
+        ),
+        vignette(
+            "irradiated_field_high_grade_deficit",
+            Approach.NON_OPERATIVE,
+            "non_operative_high_grade_deficit_surgery_walks_more",
+        ),
+        vignette(
+            "irradiated_field_high_grade_deficit",
+            Approach.POSTERIOR_ONLY,
+            "posterior_only_decompression_restores_walking_in_fit_patient",
+        ),
+        vignette(
+            "l5_lateral_corpectomy",
+            Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
+            "percutaneous_lumbar_lateral_corpectomy_established",
         ),
     ],
 )

@@ -184,6 +184,8 @@ KPS_RANGE_BY_ECOG: dict[int, tuple[int, ...]] = {
 }
 
 CASE_LABEL_MAX_LENGTH = 80
+MAX_VERTEBRAL_BODIES = 33  # the whole spine, coccyx included
+MAX_EXTRASPINAL_BONE_METASTASES = 999  # beyond any count a clinician would enter
 # A run of six or more digits, or a date, looks like a record number or a birth date.
 IDENTIFIER_PATTERN = re.compile(r"\d{6,}|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
@@ -220,10 +222,16 @@ class Patient(BaseModel):
     collapse: Collapse | None = None
     posterolateral: Posterolateral | None = None
     vertebral_metastases: int | None = Field(
-        default=None, ge=1, description="Vertebral bodies involved, including the index level."
+        default=None,
+        ge=1,
+        le=MAX_VERTEBRAL_BODIES,
+        description="Vertebral bodies involved, including the index level.",
     )
     extraspinal_bone_metastases: int | None = Field(
-        default=None, ge=0, description="Bone metastases outside the spine."
+        default=None,
+        ge=0,
+        le=MAX_EXTRASPINAL_BONE_METASTASES,
+        description="Bone metastases outside the spine.",
     )
     visceral_metastases: VisceralMetastases | None = None
     primary_growth: PrimaryGrowth | None = Field(
@@ -294,6 +302,9 @@ class Patient(BaseModel):
     def _number_is_not_a_boolean(cls, value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError("expected a number, not true/false")
+        if isinstance(value, str) and "_" in value:
+            # Python would read "4_0" as 40; a typo must not become a value.
+            raise ValueError("expected a plain number (no underscores)")
         return value
 
     @field_validator("frankel", mode="before")

@@ -7,15 +7,31 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.patient import INPUT_FIELDS, Patient
+from rules.patient import (
+    INPUT_FIELDS,
+    MAX_EXTRASPINAL_BONE_METASTASES,
+    MAX_VERTEBRAL_BODIES,
+    Patient,
+)
 
 INPUT_LEVEL = "(input)"
+SHOWN_VALUE_MAX = 40  # longer rejected values are cut, so messages stay readable
+JSON_TYPE_NAMES = {
+    "NoneType": "null",
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+}
 BOOLEAN_ALLOWED = "true or false (leave empty for unknown)"
 NUMERIC_ALLOWED: dict[str, str] = {
     "kps": "a whole number from 0 to 100 in steps of 10",
     "ecog": "a whole number from 0 to 4",
-    "vertebral_metastases": "a whole number, 1 or more (the index level counts)",
-    "extraspinal_bone_metastases": "a whole number, 0 or more",
+    "vertebral_metastases": (
+        f"a whole number from 1 to {MAX_VERTEBRAL_BODIES} (the index level counts)"
+    ),
+    "extraspinal_bone_metastases": f"a whole number from 0 to {MAX_EXTRASPINAL_BONE_METASTASES}",
     "albumin_g_dl": "a number from 1.0 to 6.0 (g/dL)",
     "expected_survival_months": "a number of months above 0",
     "case_label": "free text up to 80 characters, never a patient identifier",
@@ -59,7 +75,7 @@ def _describe(error: Any) -> InputProblem:
         return InputProblem(field=field, message="is required")
     choices = allowed_values(field)
     if kind == "enum" and choices:
-        return InputProblem(field=field, message=f"got {received!r}; allowed: {choices}")
+        return InputProblem(field=field, message=f"got {shown(received)}; allowed: {choices}")
     if not location:
         # Model-level ("after") validators name their fields in the message.
         text = str(error["msg"]).removeprefix("Value error, ")
@@ -69,7 +85,18 @@ def _describe(error: Any) -> InputProblem:
         BOOLEAN_ALLOWED if Patient.model_fields[field].annotation == bool | None else None
     )
     suffix = f"; allowed: {allowed}" if allowed else ""
-    return InputProblem(field=field, message=f"{text} (got {received!r}){suffix}")
+    if field == "case_label":
+        # Never echo a rejected label: it may be the identifier the check is there to stop.
+        return InputProblem(field=field, message=f"{text}{suffix}")
+    return InputProblem(field=field, message=f"{text} (got {shown(received)}){suffix}")
+
+
+def shown(value: object) -> str:
+    """A rejected value as a message shows it: quoted, and cut when long."""
+    text = repr(value)
+    if len(text) <= SHOWN_VALUE_MAX:
+        return text
+    return f"{text[: SHOWN_VALUE_MAX - 1]}… ({len(str(value))} characters)"
 
 
 def _lower_first(text: str) -> str:
@@ -87,7 +114,8 @@ def parse_patient(data: object) -> Patient | list[InputProblem]:
         return [
             InputProblem(
                 field=INPUT_LEVEL,
-                message=f"expected a JSON object of fields, got {type(data).__name__}",
+                message="expected a JSON object of fields, got "
+                + JSON_TYPE_NAMES.get(type(data).__name__, type(data).__name__),
             )
         ]
     try:

@@ -17,6 +17,8 @@ from rules.patient import (
     CASE_LABEL_MAX_LENGTH,
     IDENTIFIER_PATTERN,
     KPS_RANGE_BY_ECOG,
+    MAX_EXTRASPINAL_BONE_METASTASES,
+    MAX_VERTEBRAL_BODIES,
     Alignment,
     BoneLesion,
     Collapse,
@@ -48,7 +50,6 @@ def _model_accepts_kps(kps: int) -> bool:
 
 # Every KPS the model itself accepts (steps of 10 within its bounds).
 ALL_KPS: tuple[int, ...] = tuple(kps for kps in range(0, 101, 10) if _model_accepts_kps(kps))
-MAX_METASTASES = 40
 ALBUMIN_MIN_G_DL, ALBUMIN_MAX_G_DL = 1.0, 6.0
 SURVIVAL_MAX_MONTHS = 240.0
 
@@ -98,8 +99,10 @@ def patient_fields(draw: st.DrawFn) -> dict[str, Any]:
         "alignment": draw(choice(Alignment)),
         "collapse": draw(choice(Collapse)),
         "posterolateral": draw(choice(Posterolateral)),
-        "vertebral_metastases": draw(unknown_or(st.integers(1, MAX_METASTASES))),
-        "extraspinal_bone_metastases": draw(unknown_or(st.integers(0, MAX_METASTASES))),
+        "vertebral_metastases": draw(unknown_or(st.integers(1, MAX_VERTEBRAL_BODIES))),
+        "extraspinal_bone_metastases": draw(
+            unknown_or(st.integers(0, MAX_EXTRASPINAL_BONE_METASTASES))
+        ),
         "visceral_metastases": draw(choice(VisceralMetastases)),
         "primary_growth": draw(choice(PrimaryGrowth)),
         "radiosensitivity": draw(choice(Radiosensitivity)),

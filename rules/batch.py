@@ -32,6 +32,7 @@ import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,10 +40,12 @@ from rules.case_library import case_by_slug
 from rules.catalog import Approach
 from rules.engine import Evaluation, Verdict, evaluate, rules_version
 from rules.patient import INPUT_FIELDS, Patient
-from rules.problems import InputProblem, parse_patient
+from rules.problems import InputProblem, parse_patient, shown
 
 ACTUAL_APPROACH_COLUMN = "actual_approach"
 AGREES_COLUMN = "agrees"
+ERRORS_COLUMN = "errors"
+SHOWN_NAME_MAX = 40  # longer or invisible-character column names are shown quoted and cut
 ROW_LEVEL = "(row)"
 ERROR_SEPARATOR = " | "
 BOOLEAN_CELLS: dict[str, bool] = {
@@ -62,7 +65,7 @@ VERDICT_COLUMNS: dict[Approach, str] = {
 BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "row",
     "status",
-    "errors",
+    ERRORS_COLUMN,
     "top_approach",
     *VERDICT_COLUMNS.values(),
     "sins_total",
@@ -156,10 +159,18 @@ def _read_header(cells: list[str]) -> _Header:
     allowed = ", ".join(ALLOWED_COLUMNS)
     for name, count in Counter(column for column in columns if column).items():
         if name not in _INPUT_FIELD_SET and name != ACTUAL_APPROACH_COLUMN:
+            hint = (
+                " (the header holds ';': save the file with commas between cells, as CSV UTF-8)"
+                if ";" in name
+                else ""
+            )
             problems.append(
                 InputProblem(
-                    field=name,
-                    message=f"unknown column, so every row is an error; allowed columns: {allowed}",
+                    field=name
+                    if name.isprintable() and len(name) <= SHOWN_NAME_MAX
+                    else shown(name),
+                    message=f"unknown column, so every row is an error{hint}; "
+                    f"allowed columns: {allowed}",
                 )
             )
         elif count > 1:
@@ -194,7 +205,7 @@ def _actual_approach(cell: str) -> Approach | InputProblem:
         allowed = ", ".join(approach.value for approach in Approach)
         return InputProblem(
             field=ACTUAL_APPROACH_COLUMN,
-            message=f"got {cell!r}; allowed: {allowed} (leave empty if not audited)",
+            message=f"got {shown(cell)}; allowed: {allowed} (leave empty if not audited)",
         )
 
 
@@ -258,7 +269,7 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
             problems.append(
                 InputProblem(
                     field=f"(column {position + 1})",
-                    message=f"holds {cell!r} but the column has no header name",
+                    message=f"holds {shown(cell)} but the column has no header name",
                 )
             )
     if not any(cell.strip() for cell in cells):
@@ -283,12 +294,32 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
         if isinstance(patient, list):
             problems.extend(patient)
         elif not problems:
-            _record_assessment(row, evaluate(patient), actual, tally)
+            try:
+                _record_assessment(row, evaluate(patient), actual, tally)
+            except Exception as error:  # one row's fault must not stop the run
+                problems.append(
+                    InputProblem(
+                        field=ROW_LEVEL,
+                        message="could not be assessed (internal error "
+                        f"{type(error).__name__}); the other rows are unaffected; please report it",
+                    )
+                )
     if problems:
         row["status"] = RowStatus.ERROR.value
         row["errors"] = ERROR_SEPARATOR.join(str(problem) for problem in problems)
     else:
         row["status"] = RowStatus.OK.value
+    return _spreadsheet_safe(row)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
+    """Quote text a spreadsheet would run as a formula (OWASP CSV injection advice)."""
+    for column in (ERRORS_COLUMN, ACTUAL_APPROACH_COLUMN):
+        if row.get(column, "").startswith(FORMULA_STARTS):
+            row[column] = "'" + row[column]
     return row
 
 
@@ -315,15 +346,24 @@ def _record_assessment(
         tally.agreements += agrees
 
 
-def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
-    """Each CSV record, or the parse error that stood in its place."""
+def _records(reader: Any) -> Iterator[list[str] | InputProblem]:
+    """Each CSV record, or the problem that stood in its place."""
     while True:
+        first_line = reader.line_num + 1
         try:
             yield next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            yield error
+            if "unexpected end of data" in str(error):
+                yield InputProblem(
+                    field=ROW_LEVEL,
+                    message=f"a quoted cell opened on line {first_line} is never closed, so "
+                    f"lines {first_line}-{reader.line_num} were read as this one row; close the "
+                    'quote (") and run the file again',
+                )
+            else:
+                yield InputProblem(field=ROW_LEVEL, message=f"cannot be read as CSV: {error}")
 
 
 def run_batch(
@@ -343,7 +383,8 @@ def run_batch(
     """
     tally = _Tally()
     try:
-        reader = csv.reader(lines)
+        # strict: an unclosed quote at the end is an error, not one giant cell.
+        reader = csv.reader(lines, strict=True)
         first = next(reader, None)
         if first is None:
             raise BatchFileError("no header: the input is empty")
@@ -352,15 +393,16 @@ def run_batch(
             on_columns(header.output_columns)
         for record in _records(reader):
             number = tally.rows + 1
-            if isinstance(record, csv.Error):
+            if isinstance(record, InputProblem):
                 tally.rows += 1
                 row = dict(header.empty_output)
-                problems = [*header.problems, InputProblem(field=ROW_LEVEL, message=f"{record}")]
+                problems = [*header.problems, record]
                 row.update(
                     row=str(number),
                     status=RowStatus.ERROR.value,
                     errors=ERROR_SEPARATOR.join(str(problem) for problem in problems),
                 )
+                row = _spreadsheet_safe(row)
             else:
                 row = _review_row(number, record, header, tally)
             write_row(row)

@@ -287,6 +287,57 @@ def test_unparseable_row_is_an_error_and_the_run_goes_on() -> None:
     assert error_fields(rows[0]) == [ROW_LEVEL]
 
 
+def test_an_unclosed_quote_is_an_error_row_naming_the_lines_it_swallowed() -> None:
+    rows, summary = run_text('level,histology,case_label\nT8,lung,"oops\nL4,renal,x\nL5,renal,y\n')
+    assert [row["status"] for row in rows] == ["error"]
+    assert error_fields(rows[0]) == [ROW_LEVEL]
+    assert "opened on line 2 is never closed" in rows[0]["errors"]
+    assert "lines 2-4" in rows[0]["errors"]
+    assert (summary.rows, summary.ok, summary.errors) == (1, 0, 1)
+
+
+def test_a_count_beyond_the_spine_is_a_row_error_and_the_run_goes_on() -> None:
+    rows, _ = run_text(
+        "level,histology,vertebral_metastases,extraspinal_bone_metastases\n"
+        "T8,lung,2,\nT8,lung,1000000,\nT8,lung,,99999999999999999999\nL4,renal,,\n"
+    )
+    assert [row["status"] for row in rows] == ["ok", "error", "error", "ok"]
+    assert error_fields(rows[1]) == ["vertebral_metastases"]
+    assert "from 1 to 33" in rows[1]["errors"]
+    assert error_fields(rows[2]) == ["extraspinal_bone_metastases"]
+
+
+def test_a_number_with_underscores_is_refused_not_read_as_another_number() -> None:
+    rows, _ = run_text("level,histology,kps\nT8,lung,4_0\n")
+    assert rows[0]["status"] == "error"
+    assert error_fields(rows[0]) == ["kps"]
+    assert "no underscores" in rows[0]["errors"]
+
+
+def test_a_rejected_case_label_is_not_repeated_in_the_output() -> None:
+    rows, _ = run_text("level,histology,case_label\nT8,lung,MRN 123456789\n")
+    assert error_fields(rows[0]) == ["case_label"]
+    assert "123456789" not in rows[0]["errors"]
+
+
+def test_a_long_rejected_value_is_cut_in_the_message() -> None:
+    rows, _ = run_text(f"level,histology\nT8,{'x' * 5000}\n")
+    assert error_fields(rows[0]) == ["histology"]
+    assert len(rows[0]["errors"]) < 600
+    assert "(5000 characters)" in rows[0]["errors"]
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_quoted() -> None:
+    rows, _ = run_text("level,histology,actual_approach,=1+2\nT8,lung,@SUM(A1),\n")
+    assert rows[0]["errors"].startswith("'=1+2: unknown column")
+    assert rows[0]["actual_approach"] == "'@SUM(A1)"
+
+
+def test_a_semicolon_separated_file_gets_a_hint() -> None:
+    rows, _ = run_text("level;histology\nT8;lung\n")
+    assert "save the file with commas" in rows[0]["errors"]
+
+
 def test_kps_and_ecog_that_disagree_name_both() -> None:
     rows, _ = run_text("level,histology,kps,ecog\nT8,lung,90,3\n")
     assert error_fields(rows[0]) == ["kps/ecog"]
@@ -461,6 +512,37 @@ def test_cli_batch_exits_2_with_one_line_when_the_file_cannot_be_read(
 
 def test_cli_batch_to_stdout_keeps_the_bom_out_of_the_header() -> None:
     result = run_cli("batch", "-", stdin=(BOM + "level,histology\nT8,lung\n").encode("utf-8"))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8"))))
+    assert [row["status"] for row in rows] == ["ok"]
+
+
+def test_cli_batch_writes_through_a_symbolic_link_with_the_usual_mode(tmp_path: Path) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_text("level,histology\nT8,lung\n", encoding="utf-8")
+    real = tmp_path / "results.csv"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o644)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = run_cli("batch", str(source), "-o", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("row,status,errors")
+    assert real.stat().st_mode & 0o777 == 0o644
+
+
+def test_cli_batch_reads_a_pipe_given_as_a_path() -> None:
+    result = subprocess.run(
+        [
+            "/bin/sh",
+            "-c",
+            f"printf 'level,histology\\nT8,lung\\n' | {sys.executable} -m rules batch /dev/stdin",
+        ],
+        capture_output=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8"))))
     assert [row["status"] for row in rows] == ["ok"]

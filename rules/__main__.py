@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from rules.batch import BatchFileError, run_batch, summary_text
 from rules.engine import Assessment, assess
@@ -45,13 +45,27 @@ def _fail(problems: Sequence[InputProblem]) -> int:
 
 
 def _read_text(source: str, stdin: TextIO) -> str | InputProblem:
-    if source == "-":
-        return stdin.read()
     try:
+        if source == "-":
+            return stdin.read().removeprefix("\ufeff")
         return Path(source).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        return InputProblem(field=INPUT_LEVEL, message=f"cannot read {source!r}: {reason}")
+        name = "standard input" if source == "-" else repr(source)
+        return InputProblem(field=INPUT_LEVEL, message=f"cannot read {name}: {reason}")
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object names the same field twice."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(key)
+        seen[key] = value
+    return seen
 
 
 def _load_patient(source: str, stdin: TextIO) -> Patient | list[InputProblem]:
@@ -59,12 +73,25 @@ def _load_patient(source: str, stdin: TextIO) -> Patient | list[InputProblem]:
     if isinstance(text, InputProblem):
         return [text]
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_object_without_duplicates)
     except json.JSONDecodeError as error:
         return [
             InputProblem(
                 field=INPUT_LEVEL,
                 message=f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            )
+        ]
+    except _DuplicateKeyError as error:
+        return [
+            InputProblem(field=str(error), message="given more than once; give each field once")
+        ]
+    except (ValueError, RecursionError):
+        # Python refuses integers of over 4300 digits, and nesting deeper than its stack.
+        return [
+            InputProblem(
+                field=INPUT_LEVEL,
+                message="not a patient record: a number is too long or the nesting too deep; "
+                "give one flat JSON object of fields",
             )
         ]
     return parse_patient(data)
@@ -82,10 +109,16 @@ def _command_assess(arguments: argparse.Namespace) -> int:
     output = assessment.model_dump(mode="json")
     if arguments.what_if:
         output["what_if"] = what_if(patient).model_dump(mode="json")
-    if arguments.format == "markdown":
-        sys.stdout.write(to_markdown(assessment))
-    else:
-        sys.stdout.write(json.dumps(output, indent=2, allow_nan=False) + "\n")
+    text = (
+        to_markdown(assessment)
+        if arguments.format == "markdown"
+        else json.dumps(output, indent=2, allow_nan=False) + "\n"
+    )
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        return _fail([InputProblem(field="(output)", message=f"cannot write: {error.strerror}")])
     return 0
 
 
@@ -123,7 +156,8 @@ def _open_batch_input(source: str) -> TextIO | InputProblem:
     if source == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
     try:
-        problem = _utf8_problem(Path(source))
+        # A pipe (/dev/stdin, <(...)) can be read once only: it is checked as it streams.
+        problem = _utf8_problem(Path(source)) if Path(source).is_file() else None
         if problem is not None:
             return InputProblem(
                 field=INPUT_LEVEL,
@@ -149,12 +183,31 @@ def _write_batch(source: TextIO, target: TextIO) -> None:
     sys.stderr.write(summary_text(run_batch(source, write_row, on_columns=start)))
 
 
+def _new_file_mode(target: Path) -> int:
+    """The mode the output should have: the existing file's, else the usual one for new files."""
+    if target.is_file():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_batch_file(source: TextIO, target: Path) -> None:
-    """Write beside the target and move it into place only when the run completes."""
+    """Write beside the target and move it into place only when the run completes.
+
+    A symbolic link is written through to its target; a device or pipe is written directly.
+    """
+    target = Path(os.path.realpath(target))
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            _write_batch(source, stream)
+        return
+    mode = _new_file_mode(target)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             _write_batch(source, stream)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -175,10 +228,13 @@ def _command_batch(arguments: argparse.Namespace) -> int:
             name = "standard input" if arguments.file == "-" else repr(arguments.file)
             return _fail([InputProblem(field=INPUT_LEVEL, message=f"{name}: {error}")])
         except OSError as error:
-            target = arguments.output or "standard output"
-            return _fail(
-                [InputProblem(field="-o", message=f"cannot write {target!r}: {error.strerror}")]
-            )
+            if arguments.output is None:
+                problem = InputProblem(field="(output)", message=f"cannot write: {error.strerror}")
+            else:
+                problem = InputProblem(
+                    field="-o", message=f"cannot write {arguments.output!r}: {error.strerror}"
+                )
+            return _fail([problem])
     return 0
 
 

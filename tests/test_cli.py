@@ -165,6 +165,14 @@ GOOD: dict[str, Any] = {"level": "T8", "histology": "lung"}
             "expected_survival_months",
             id="survival_infinity",
         ),
+        pytest.param('{"level": "T8", "histology": "lung", "level": "T9"}', "level", id="dup_key"),
+        pytest.param('{"level": "T8", "kps": ' + "1" * 5000 + "}", "(input)", id="huge_integer"),
+        pytest.param("[" * 100_000, "(input)", id="deep_nesting"),
+        pytest.param("null", "(input)", id="null"),
+        pytest.param(json.dumps({**GOOD, "kps": "4_0"}), "kps", id="kps_with_underscore"),
+        pytest.param(
+            json.dumps({**GOOD, "vertebral_metastases": 10**6}), "vertebral_metastases", id="count"
+        ),
     ],
 )
 def test_bad_input_exits_2_naming_the_field_without_traceback(stdin: str, field: str) -> None:
@@ -219,3 +227,9 @@ def test_unknown_command_exits_2_without_traceback() -> None:
     assert result.returncode == EXIT_BAD_INPUT
     assert "Traceback" not in result.stderr
     assert "error:" in result.stderr
+
+
+def test_json_on_standard_input_may_start_with_a_byte_order_mark() -> None:
+    result = run_cli("assess", "-", stdin="\ufeff" + json.dumps(GOOD))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["patient"]["level"] == GOOD["level"]

@@ -386,6 +386,8 @@ def run_batch(
         # strict: an unclosed quote at the end is an error, not one giant cell.
         reader = csv.reader(lines, strict=True)
         first = next(reader, None)
+        while first is not None and not any(cell.strip() for cell in first):
+            first = next(reader, None)  # blank lines above the header
         if first is None:
             raise BatchFileError("no header: the input is empty")
         header = _read_header(first)

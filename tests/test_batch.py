@@ -256,9 +256,14 @@ def test_header_with_only_the_required_columns_is_enough() -> None:
     assert results_of(rows[0]) == expected_results(assessed({"level": "T8", "histology": "lung"}))
 
 
+def test_blank_lines_above_the_header_are_skipped() -> None:
+    rows, _ = run_text("\n,\nlevel,histology\nT8,lung\n")
+    assert [(row["row"], row["status"]) for row in rows] == [("1", "ok")]
+
+
 @pytest.mark.parametrize(
     "text",
-    [pytest.param("", id="empty"), pytest.param("\n\nlevel\n", id="first_line_blank")],
+    [pytest.param("", id="empty"), pytest.param("\n\n , \n", id="blank_lines_only")],
 )
 def test_input_without_a_header_is_a_file_error(text: str) -> None:
     with pytest.raises(BatchFileError, match="no header"):

@@ -431,6 +431,27 @@ def _prognosis_disagreements(patient: Patient, facts: Facts, scores: Scores) -> 
                     citations=citations,
                 )
             )
+    tomita = scores.tomita.band
+    if (
+        facts.survival_source == SOURCE_CLINICIAN
+        and months is not None
+        and (
+            (tomita == TOMITA_TERMINAL_CARE and facts.survival_under_6_months is False)
+            or (tomita == TOMITA_LONG_TERM and facts.survival_under_6_months is True)
+        )
+    ):
+        found.append(
+            Alert(
+                level=AlertLevel.WARNING,
+                code="survival_estimate_disagrees_with_tomita",
+                text=(
+                    f"The clinician's estimate ({months:g} months) disagrees with the Tomita "
+                    f"band ({tomita}). The rules use the clinician's estimate; the Tomita "
+                    "bands come from a secondary source."
+                ),
+                citations=citations,
+            )
+        )
     if (band == TOKUHASHI_1_YEAR_OR_MORE and scores.tomita.band == TOMITA_TERMINAL_CARE) or (
         band == TOKUHASHI_UNDER_6_MONTHS and scores.tomita.band == TOMITA_LONG_TERM
     ):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from rules.batch import BatchFileError, run_batch, summary_text
+from rules.case_library import CASE_METADATA
 from rules.engine import Assessment, assess
 from rules.patient import Patient
 from rules.problems import INPUT_LEVEL, InputProblem, parse_patient
@@ -94,6 +95,10 @@ def _load_patient(source: str, stdin: TextIO) -> Patient | list[InputProblem]:
                 "give one flat JSON object of fields",
             )
         ]
+    if isinstance(data, dict) and {"title", "teaching_point"} <= data.keys():
+        # A teaching case file (rules/cases/*.json): its patient is everything but the
+        # title, teaching point, evidence and checks.
+        data = {key: value for key, value in data.items() if key not in CASE_METADATA}
     return parse_patient(data)
 
 

@@ -233,3 +233,11 @@ def test_json_on_standard_input_may_start_with_a_byte_order_mark() -> None:
     result = run_cli("assess", "-", stdin="\ufeff" + json.dumps(GOOD))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["patient"]["level"] == GOOD["level"]
+
+
+def test_assess_takes_a_teaching_case_file_as_it_is() -> None:
+    case = REPO_ROOT / "rules" / "cases" / "seed_thoracic_lung_unfit.json"
+    result = run_cli("assess", str(case))
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["options"][0]["approach"] == "endoscopic_transpedicular"

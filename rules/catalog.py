@@ -141,6 +141,7 @@ FACT_WORDS: dict[str, str] = {
         "wound healing is tenuous (recent radiation, cachexia or albumin under "
         f"{LOW_ALBUMIN_BELOW_G_DL} g/dL)"
     ),
+    "has_poor_performance": "performance status is poor (KPS 40 or less)",
     "can_tolerate_open_surgery": (
         "the patient can tolerate open surgery (no KPS 40 or less, survival under 3 months "
         "or end-stage disease with cachexia)"
@@ -258,9 +259,27 @@ _NO_INDICATION_RULES: tuple[Rule, ...] = tuple(
     )
 )
 
+_RADIOSENSITIVE_STABLE_RULES: tuple[Rule, ...] = tuple(
+    Rule(
+        id=f"{approach.value}_radiosensitive_tumour_radiotherapy_first",
+        option=approach,
+        direction=AGAINST,
+        strength=Strength.SUPPORTING,
+        when=(true("is_radiosensitive"), false("is_unstable")),
+        text=(
+            "The tumour is radiosensitive and the spine is not unstable: radiotherapy comes "
+            "first whatever the grade of compression, keeping surgery for instability or "
+            "failure of radiotherapy."
+        ),
+        evidence=("laufer2013_noms", "aofoundation_radiosensitivity"),
+    )
+    for approach in SURGICAL_APPROACHES
+)
+
 RULES: tuple[Rule, ...] = (
     *_SCOPE_RULES,
     *_NO_INDICATION_RULES,
+    *_RADIOSENSITIVE_STABLE_RULES,
     # --- anterior / anterolateral --------------------------------------------------------
     Rule(
         id="anterior_reaches_vertebral_body_directly",
@@ -587,6 +606,23 @@ RULES: tuple[Rule, ...] = (
             "Motor function below the lesion is lost: the randomised trial of surgery left out "
             "patients paraplegic for more than 48 hours, so its benefit holds only for a recent "
             "loss; ask how long it has lasted."
+        ),
+        evidence=("patchell2005_rct",),
+    ),
+    Rule(
+        id="posterior_only_paralysis_may_explain_poor_performance",
+        option=A.POSTERIOR_ONLY,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(
+            true("has_poor_performance"),
+            true("has_incomplete_paralysis"),
+            true("has_high_grade_escc"),
+        ),
+        text=(
+            "Performance status is poor, but if the paralysis is what keeps the patient in bed "
+            "it may recover after decompression: in the randomised trial 62% of those not "
+            "walking at entry walked again after surgery, against 19% after radiotherapy alone."
         ),
         evidence=("patchell2005_rct",),
     ),

@@ -475,6 +475,18 @@ def test_vignette_ranks_the_expected_option_first(name: str, approach: Approach)
             "endoscopic_hypervascular_consider_embolisation",
             "note",
         ),
+        vignette(
+            "radiosensitive_myeloma_high_grade",
+            Approach.POSTERIOR_ONLY,
+            "posterior_only_radiosensitive_tumour_radiotherapy_first",
+            "against",
+        ),
+        vignette(
+            "seed_thoracic_lung_unfit",
+            Approach.POSTERIOR_ONLY,
+            "posterior_only_paralysis_may_explain_poor_performance",
+            "note",
+        ),
     ],
 )
 def test_vignette_option_carries_the_expected_reason(
@@ -509,6 +521,11 @@ def test_vignette_option_carries_the_expected_reason(
             "radiosensitive_myeloma_unstable",
             Approach.NON_OPERATIVE,
             "non_operative_radiosensitive_tumour",
+        ),
+        vignette(
+            "radiosensitive_myeloma_unstable",
+            Approach.POSTERIOR_ONLY,
+            "posterior_only_radiosensitive_tumour_radiotherapy_first",
         ),
         vignette(
             "solitary_bone_lesion_unremovable_visceral",

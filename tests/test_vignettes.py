@@ -47,6 +47,21 @@ VIGNETTES: dict[str, dict[str, Any]] = {
         "compression_site": "anterior",
         "expected_survival_months": 24,
     },
+    # The same with the SINS items graded: semi-rigid 1 + occasional 1 + lytic 2 = 4, stable.
+    "radiosensitive_myeloma_high_grade_stable": {
+        "level": "T9",
+        "histology": "myeloma",
+        "kps": 80,
+        "frankel": "D",
+        "escc_grade": "2",
+        "compression_site": "anterior",
+        "expected_survival_months": 24,
+        "pain": "occasional_non_mechanical",
+        "bone_lesion": "lytic",
+        "alignment": "normal",
+        "collapse": "none",
+        "posterolateral": "none",
+    },
     # Myeloma in an unstable spine: radiosensitive, but radiotherapy does not restore
     # stability (NOMS: mechanical instability is treated independently of N and O).
     # SINS: junctional 3 + mechanical 3 + lytic 2 + subluxation 4 + >50% 3 + bilateral 3 = 18
@@ -476,7 +491,7 @@ def test_vignette_ranks_the_expected_option_first(name: str, approach: Approach)
             "note",
         ),
         vignette(
-            "radiosensitive_myeloma_high_grade",
+            "radiosensitive_myeloma_high_grade_stable",
             Approach.POSTERIOR_ONLY,
             "posterior_only_radiosensitive_tumour_radiotherapy_first",
             "against",

@@ -949,6 +949,18 @@ RULES: tuple[Rule, ...] = (
         evidence=("patchell2005_rct",),
     ),
     Rule(
+        id="non_operative_radiotherapy_still_follows_stabilisation",
+        option=A.NON_OPERATIVE,
+        direction=NOTE,
+        strength=Strength.INFORMATION,
+        when=(true("is_radiosensitive"), true("is_unstable")),
+        text=(
+            "The tumour is radiosensitive: once the spine is stabilised, radiotherapy still "
+            "treats it. The verdict here is against radiotherapy alone, not against radiotherapy."
+        ),
+        evidence=("laufer2013_noms", "aofoundation_radiosensitivity"),
+    ),
+    Rule(
         id="non_operative_unstable_spine",
         option=A.NON_OPERATIVE,
         direction=AGAINST,

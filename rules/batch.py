@@ -40,12 +40,11 @@ from rules.case_library import case_by_slug
 from rules.catalog import Approach
 from rules.engine import Evaluation, Verdict, evaluate, rules_version
 from rules.patient import INPUT_FIELDS, Patient
-from rules.problems import InputProblem, parse_patient, shown
+from rules.problems import SHOWN_VALUE_MAX, InputProblem, parse_patient, shown
 
 ACTUAL_APPROACH_COLUMN = "actual_approach"
 AGREES_COLUMN = "agrees"
 ERRORS_COLUMN = "errors"
-SHOWN_NAME_MAX = 40  # longer or invisible-character column names are shown quoted and cut
 ROW_LEVEL = "(row)"
 ERROR_SEPARATOR = " | "
 BOOLEAN_CELLS: dict[str, bool] = {
@@ -167,7 +166,7 @@ def _read_header(cells: list[str]) -> _Header:
             problems.append(
                 InputProblem(
                     field=name
-                    if name.isprintable() and len(name) <= SHOWN_NAME_MAX
+                    if name.isprintable() and len(name) <= SHOWN_VALUE_MAX
                     else shown(name),
                     message=f"unknown column, so every row is an error{hint}; "
                     f"allowed columns: {allowed}",

@@ -376,7 +376,8 @@ def _alerts(patient: Patient, facts: Facts, scores: Scores) -> tuple[Alert, ...]
                 citations=("oken1982_ecog", "ma2010_kps_ecog_pps_interconversion"),
             )
         )
-    if facts.can_tolerate_open_surgery is None and facts.region in (Region.THORACIC, Region.LUMBAR):
+    thoracolumbar = facts.region in (Region.THORACIC, Region.LUMBAR)
+    if facts.can_tolerate_open_surgery is None and thoracolumbar:
         alerts.append(
             Alert(
                 level=AlertLevel.INFO,
@@ -389,10 +390,7 @@ def _alerts(patient: Patient, facts: Facts, scores: Scores) -> tuple[Alert, ...]
                 citations=("patchell2005_rct", "li2025_endoscopic_transpedicular"),
             )
         )
-    if facts.can_tolerate_open_surgery is False and facts.region in (
-        Region.THORACIC,
-        Region.LUMBAR,
-    ):
+    if facts.can_tolerate_open_surgery is False and thoracolumbar:
         alerts.append(
             Alert(
                 level=AlertLevel.INFO,
@@ -452,8 +450,8 @@ def _prognosis_disagreements(patient: Patient, facts: Facts, scores: Scores) -> 
                 citations=citations,
             )
         )
-    if (band == TOKUHASHI_1_YEAR_OR_MORE and scores.tomita.band == TOMITA_TERMINAL_CARE) or (
-        band == TOKUHASHI_UNDER_6_MONTHS and scores.tomita.band == TOMITA_LONG_TERM
+    if (band == TOKUHASHI_1_YEAR_OR_MORE and tomita == TOMITA_TERMINAL_CARE) or (
+        band == TOKUHASHI_UNDER_6_MONTHS and tomita == TOMITA_LONG_TERM
     ):
         found.append(
             Alert(
@@ -461,7 +459,7 @@ def _prognosis_disagreements(patient: Patient, facts: Facts, scores: Scores) -> 
                 code="tokuhashi_disagrees_with_tomita",
                 text=(
                     f"The prognostic scores disagree: revised Tokuhashi says {band}, Tomita "
-                    f"says {scores.tomita.band}. Weigh both against the clinical picture."
+                    f"says {tomita}. Weigh both against the clinical picture."
                 ),
                 citations=citations,
             )

@@ -43,6 +43,7 @@ EVIDENCE_LEVELS: dict[str, str] = {
     "case report": "Level IV (single case report)",
     "narrative review": "Level V (narrative review)",
     "consensus/classification": "Consensus or classification",
+    "guideline": "Guideline (graded by its own panel)",
 }
 UNGRADED_LEVEL = "Not graded (design not stated)"
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from evidence import (
+    EVIDENCE_LEVELS,
     Reference,
     UnknownReferenceError,
     Verification,
@@ -180,3 +181,16 @@ def test_references_are_frozen() -> None:
 def test_reference_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError, match="impact_factor"):
         minimal_reference(impact_factor=99)
+
+
+def test_every_curated_design_has_its_own_level_of_evidence_label() -> None:
+    designs = {record["design"] for record in raw_records() if record["design"] is not None}
+    assert "guideline" in designs
+    ungraded = sorted(d for d in designs if d not in EVIDENCE_LEVELS)
+    assert ungraded == []
+
+
+def test_a_guideline_is_labelled_as_graded_by_its_own_panel() -> None:
+    assert minimal_reference(design="guideline").level_of_evidence == (
+        "Guideline (graded by its own panel)"
+    )

@@ -1,84 +1,75 @@
-"""Evaluates every rule for a patient and turns the reasons into verdicts and an order.
+"""Runs the rule table for one patient: needs, ceilings, reasons, verdicts, order, alerts.
 
-``how_verdicts_are_derived()`` is the one description of that step, written
-from the same tables the engine uses; the rule book and the README show it.
+``how_verdicts_are_derived()`` is the one description of that procedure; the
+rule book and the README show it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from enum import StrEnum
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from evidence import Reference, registry
 from rules.catalog import (
     APPROACH_LABELS,
+    CEMENTING,
+    DECOMPRESSING,
+    INVASIVENESS_ORDER,
+    OPEN_MAJOR,
     RULES,
+    STABILISING,
+    VERDICT_RANK,
+    AlertLevel,
     Approach,
+    CapsVerdict,
     Direction,
+    FloorsVerdict,
+    GivesReason,
+    RaisesAlert,
     Rule,
-    Strength,
-    rules_for,
+    SetsNeed,
+    Stance,
+    Verdict,
 )
-from rules.facts import SOURCE_CLINICIAN, SOURCE_UNKNOWN, Facts, Region, derive_facts
-from rules.patient import KPS_ECOG_MAPPING_NAME, KPS_RANGE_BY_ECOG, Patient
+from rules.facts import (
+    NEED_FACTS,
+    ROUTE_FACTS,
+    CementCandidacy,
+    DecompressingRoutes,
+    DecompressionNeed,
+    Fact,
+    FactValues,
+    StabilisationNeed,
+    TumourClass,
+    derive_facts,
+    tumour_class,
+)
+from rules.patient import (
+    OPTIONAL_FIELDS,
+    Frankel,
+    Patient,
+    field_choices,
+    field_spec,
+    what_if_values,
+)
 from rules.scores import (
-    TOKUHASHI_1_YEAR_OR_MORE,
-    TOKUHASHI_UNDER_6_MONTHS,
-    TOMITA_LONG_TERM,
-    TOMITA_TERMINAL_CARE,
+    SINS_ITEMS,
     BilskyResult,
     ScoreResult,
     bilsky,
     sins,
+    sins_item_range,
     tokuhashi,
     tomita,
     tomita_growth,
 )
 
-
-class Verdict(StrEnum):
-    """What the tool says about one option."""
-
-    SUGGESTED = "suggested"
-    CONSIDER = "consider"
-    CAUTION = "caution"
-    NOT_SUGGESTED = "not_suggested"
-    OUT_OF_SCOPE = "out_of_scope"
-
-
-STRENGTH_WEIGHTS: dict[Strength, int] = {
-    Strength.INFORMATION: 0,
-    Strength.SUPPORTING: 1,
-    Strength.STRONG: 2,
-    Strength.MAJOR: 3,
-    Strength.PROHIBITIVE: 3,
-    Strength.SCOPE: 0,
-}
-# (lowest net score, verdict), checked from the top.
-VERDICT_BANDS: tuple[tuple[int, Verdict], ...] = (
-    (2, Verdict.SUGGESTED),
-    (0, Verdict.CONSIDER),
-    (-2, Verdict.CAUTION),
-)
-VERDICT_BELOW_BANDS = Verdict.NOT_SUGGESTED
-# Equal verdict and net score: the less invasive option comes first.
-TIE_BREAK_ORDER: tuple[Approach, ...] = (
-    Approach.NON_OPERATIVE,
-    Approach.ENDOSCOPIC_TRANSPEDICULAR,
-    Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
-    Approach.POSTERIOR_ONLY,
-    Approach.ANTERIOR_ANTEROLATERAL,
-)
-VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
-VERDICT_RANK: dict[Verdict, int] = {
-    verdict: len(VERDICT_ORDER) - index for index, verdict in enumerate(VERDICT_ORDER)
-}
 VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.SUGGESTED: "Suggested",
     Verdict.CONSIDER: "Consider",
@@ -86,40 +77,89 @@ VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.NOT_SUGGESTED: "Not suggested",
     Verdict.OUT_OF_SCOPE: "Out of scope",
 }
-
-# What each optional input feeds, for the list of missing inputs.
-INPUT_USES: dict[str, tuple[str, ...]] = {
-    "kps": ("revised Tokuhashi", "fitness for open surgery"),
-    "ecog": ("revised Tokuhashi", "fitness for open surgery"),
-    "frankel": ("revised Tokuhashi", "neurological deficit"),
-    "escc_grade": ("Bilsky grade", "need for decompression"),
-    "compression_site": ("choice of anterior or posterior access",),
-    "pain": ("SINS",),
-    "bone_lesion": ("SINS",),
-    "alignment": ("SINS",),
-    "collapse": ("SINS",),
-    "posterolateral": ("SINS",),
-    "vertebral_metastases": ("revised Tokuhashi", "Tomita"),
-    "extraspinal_bone_metastases": ("revised Tokuhashi", "Tomita"),
-    "visceral_metastases": ("revised Tokuhashi", "Tomita"),
-    "primary_growth": ("Tomita",),
-    "radiosensitivity": ("NOMS oncologic assessment",),
-    "hypervascular": ("embolisation planning",),
-    "prior_radiation": ("wound healing",),
-    "cachexia": ("wound healing", "fitness for open surgery"),
-    "albumin_g_dl": ("wound healing",),
-    "expected_survival_months": ("expected survival",),
-    "rapidly_progressive_deficit": ("emergency alert",),
-}
+# (lowest net evidence weight, verdict), checked from the top; below the last: not suggested.
+VERDICT_BANDS: tuple[tuple[int, Verdict], ...] = (
+    (2, Verdict.SUGGESTED),
+    (0, Verdict.CONSIDER),
+    (-2, Verdict.CAUTION),
+)
+VERDICT_BELOW_BANDS = Verdict.NOT_SUGGESTED
+# The unknown inputs whose values the pathway says may decide the first option.
+DECISIVE_CANDIDATES: tuple[str, ...] = (
+    "frankel",
+    "escc_grade",
+    "compression_site",
+    "pain",
+    "bone_lesion",
+    "alignment",
+    "collapse",
+    "posterolateral",
+    "sins_total",
+    "kps",
+    "asa_class",
+    "expected_survival_months",
+    "deficit_duration_hours",
+    "compression_extent",
+    "tissue_diagnosis",
+    "radiosensitivity",
+    "compression_by",
+    "age_years",
+)
 SOURCE_FILES = ("catalog.py", "engine.py", "facts.py", "scores.py", "patient.py")
 
 
-class AlertLevel(StrEnum):
-    """How urgent an alert is."""
+class Reason(BaseModel):
+    """A row that fired for an option, as shown under it."""
 
-    EMERGENCY = "emergency"
-    WARNING = "warning"
-    INFO = "info"
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    direction: Direction
+    stance: Stance | None
+    weight: int
+    condition: str
+    text: str
+    citations: tuple[str, ...]
+    ceiling: Verdict | None = None
+
+
+class OptionAssessment(BaseModel):
+    """One option with its verdict and the reasons behind it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    approach: Approach
+    label: str
+    verdict: Verdict
+    ceiling: Verdict | None
+    deciding_rule: str | None
+    net_score: int
+    needs_met: int
+    summary: str
+    reasons: tuple[Reason, ...]
+
+
+class NeedResult(BaseModel):
+    """One of the four assessments: its value and what it came from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: str
+    rule: str
+    source: tuple[str, ...]
+    presumed: tuple[str, ...] = ()
+
+
+class Needs(BaseModel):
+    """The NOMS assessments as gates."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    decompression: NeedResult
+    stabilisation: NeedResult
+    cement_candidate: NeedResult
+    fitness: NeedResult
+    tumour_class: str
 
 
 class Alert(BaseModel):
@@ -133,31 +173,14 @@ class Alert(BaseModel):
     citations: tuple[str, ...] = ()
 
 
-class Reason(BaseModel):
-    """A fired rule, as shown under an option."""
+class TraceEntry(BaseModel):
+    """One row as evaluated: whether it fired, and the clause that stopped it if not."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rule: str
-    direction: Direction
-    strength: Strength
-    weight: int
-    condition: str
-    text: str
-    citations: tuple[str, ...]
-
-
-class OptionAssessment(BaseModel):
-    """One option with its verdict and the reasons behind it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    approach: Approach
-    label: str
-    verdict: Verdict
-    net_score: int
-    summary: str
-    reasons: tuple[Reason, ...]
+    fired: bool
+    decided_by: str | None
 
 
 class MissingInput(BaseModel):
@@ -186,55 +209,63 @@ class Assessment(BaseModel):
 
     rules_version: str
     patient: Patient
+    needs: Needs
+    provisional: bool
+    provisional_reasons: tuple[str, ...]
+    decisive_missing_inputs: tuple[str, ...]
     alerts: tuple[Alert, ...]
     scores: Scores
     bilsky: BilskyResult
-    facts: Facts
+    facts: dict[str, str | bool | None]
     options: tuple[OptionAssessment, ...]
     missing_inputs: tuple[MissingInput, ...]
+    trace: tuple[TraceEntry, ...]
     citations: dict[str, Reference]
 
 
+class Evaluation(NamedTuple):
+    """The core of an assessment, without alerts, citations or the decisive search."""
+
+    scores: Scores
+    facts: FactValues
+    options: tuple[OptionAssessment, ...]
+    fired: frozenset[str]
+    trial_exclusions: tuple[str, ...]
+    tie_decided_top: bool
+
+
 def how_verdicts_are_derived() -> str:
-    """The verdict procedure in words, generated from the weight and band tables."""
-    weights = ", ".join(
-        f"{strength.value} {weight}"
-        for strength, weight in STRENGTH_WEIGHTS.items()
-        if weight and strength is not Strength.PROHIBITIVE
-    )
-    bands: list[str] = []
+    """The verdict procedure in words, from the engine's own band table."""
+    bands = []
     upper: int | None = None
     for lowest, verdict in VERDICT_BANDS:
         span = f"{lowest} or more" if upper is None else f"{lowest} to {upper}"
-        bands.append(f"net score {span}: {VERDICT_LABELS[verdict].lower()}")
+        bands.append(f"{span}: {VERDICT_LABELS[verdict].lower()}")
         upper = lowest - 1
-    bands.append(f"net score {upper} or less: {VERDICT_LABELS[VERDICT_BELOW_BANDS].lower()}")
-    order = ", ".join(APPROACH_LABELS[approach].split(" (")[0] for approach in TIE_BREAK_ORDER)
+    bands.append(f"{upper} or less: {VERDICT_LABELS[VERDICT_BELOW_BANDS].lower()}")
+    order = ", ".join(APPROACH_LABELS[a].split(" (")[0] for a in INVASIVENESS_ORDER)
     return "\n".join(
         (
-            "1. Every rule whose condition holds gives its option a reason. Conditions test "
-            "settled facts, so an unknown input does not fire a rule; the one exception is a "
-            "clause written 'not known that ...', which also holds when the fact is unknown "
-            "(for example 'not known that the tumour is radiosensitive').",
-            "2. A scope reason (cervical or sacral level) makes an operation out of scope; "
-            "only that reason is shown.",
-            "3. Otherwise the net score is the weight of the reasons for minus the weight of the "
-            f"reasons against ({weights}, prohibitive {STRENGTH_WEIGHTS[Strength.PROHIBITIVE]}; "
-            "notes weigh nothing).",
-            "4. " + "; ".join(bands).capitalize() + ".",
-            "5. A prohibitive reason against (such as open surgery for a patient who cannot "
-            "tolerate it) makes the option not suggested whatever else holds.",
-            "6. Options are ordered by verdict, then net score, then the less invasive first: "
-            f"{order}. Out-of-scope options come last.",
-            "A reason against added, or a reason for lost, can only lower the net score, so a "
-            "verdict never improves when the facts get worse for that option.",
+            "1. Needs first (NOMS): the fitness, decompression, stabilisation and cement rows "
+            "are read in order and the first that holds sets each need.",
+            "2. Gates: every ceiling row that holds caps its options; the lowest cap wins. "
+            "Floors lift an option to at least their verdict, but never above a cap.",
+            "3. Reasons: the weight of the reasons for minus the reasons against (supporting 1, "
+            "strong 2, major 3; notes 0) gives a verdict: " + "; ".join(bands) + ". The verdict "
+            "is that, capped by the ceiling and lifted by any floor.",
+            "4. Order: verdict; then options that meet every need (urgent or indicated "
+            "decompression, needed stabilisation, cement candidate), then some, then none; then "
+            f"net weight; last, the less invasive first ({order}). A tie decided only by "
+            "invasiveness makes the result provisional.",
+            "5. An unknown input that could change the first option is named, and the result "
+            "is provisional until it is given.",
         )
     )
 
 
 @cache
 def rules_version() -> str:
-    """A content hash of the rules, scores and references: changes when any of them does."""
+    """A content hash of the rule table, the scoring tables and the curated evidence."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for name in SOURCE_FILES:
@@ -245,242 +276,355 @@ def rules_version() -> str:
 
 
 def verdict_for(net_score: int) -> Verdict:
-    """Map a net score to a verdict through the bands."""
+    """Map a net evidence weight to a verdict through the bands."""
     for lowest, verdict in VERDICT_BANDS:
         if net_score >= lowest:
             return verdict
     return VERDICT_BELOW_BANDS
 
 
-def _reason(rule: Rule) -> Reason:
-    weight = 0 if rule.direction is Direction.NOTE else STRENGTH_WEIGHTS[rule.strength]
-    return Reason(
-        rule=rule.id,
-        direction=rule.direction,
-        strength=rule.strength,
-        weight=weight,
-        condition=rule.condition_in_words(),
-        text=rule.text,
-        citations=rule.evidence,
-    )
+def _worse(a: Verdict, b: Verdict) -> Verdict:
+    return a if VERDICT_RANK[a] < VERDICT_RANK[b] else b
 
 
-def _summary(verdict: Verdict, reasons: tuple[Reason, ...]) -> str:
-    """The one reason that most explains the verdict."""
-    wanted = (
-        Direction.FOR if verdict in (Verdict.SUGGESTED, Verdict.CONSIDER) else Direction.AGAINST
-    )
-    ranked = sorted(
-        (reason for reason in reasons if reason.direction is wanted),
-        key=lambda reason: -reason.weight,
-    )
-    if ranked:
-        return ranked[0].text
-    notes = [reason for reason in reasons if reason.direction is Direction.NOTE]
-    return notes[0].text if notes else reasons[0].text
+def _better(a: Verdict, b: Verdict) -> Verdict:
+    return a if VERDICT_RANK[a] > VERDICT_RANK[b] else b
+
+
+NEED_ROWS: dict[Fact, tuple[Rule, ...]] = {
+    need: tuple(r for r in RULES if isinstance(r.effect, SetsNeed) and r.effect.need is need)
+    for need in NEED_FACTS
+}
+CEILING_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, CapsVerdict))
+FIRST_PASS_CEILINGS = tuple(
+    r for r in CEILING_ROWS if not any(c.fact in ROUTE_FACTS for c in r.when)
+)
+FLOOR_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, FloorsVerdict))
+REASON_ROWS: dict[Approach, tuple[Rule, ...]] = {
+    a: tuple(r for r in RULES if isinstance(r.effect, GivesReason) and r.effect.option is a)
+    for a in Approach
+}
+ALERT_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, RaisesAlert))
+RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def _set_needs(facts: FactValues, fired: set[str]) -> None:
+    for need, rows in NEED_ROWS.items():
+        for rule in rows:
+            if rule.applies(facts):
+                if not isinstance(rule.effect, SetsNeed):  # the table is typed; never happens
+                    raise TypeError(rule.id)
+                facts[need] = rule.effect.value
+                fired.add(rule.id)
+                break
+
+
+def _ceilings(
+    rows: Iterable[Rule], facts: FactValues, fired: set[str]
+) -> dict[Approach, tuple[Verdict, str]]:
+    caps: dict[Approach, tuple[Verdict, str]] = {}
+    for rule in rows:
+        if not rule.applies(facts):
+            continue
+        fired.add(rule.id)
+        effect = rule.effect
+        if not isinstance(effect, CapsVerdict):  # the table is typed; never happens
+            raise TypeError(rule.id)
+        for option in effect.options:
+            held = caps.get(option)
+            if held is None or VERDICT_RANK[effect.verdict] < VERDICT_RANK[held[0]]:
+                caps[option] = (effect.verdict, rule.id)
+    return caps
+
+
+def _route_facts(caps: dict[Approach, tuple[Verdict, str]]) -> dict[Fact, object]:
+    def still_open(option: Approach) -> bool:
+        cap = caps.get(option)
+        return cap is None or VERDICT_RANK[cap[0]] > VERDICT_RANK[Verdict.NOT_SUGGESTED]
+
+    if any(still_open(option) for option in OPEN_MAJOR):
+        routes = DecompressingRoutes.OPEN
+    elif still_open(Approach.ENDOSCOPIC_TRANSPEDICULAR):
+        routes = DecompressingRoutes.ENDOSCOPIC_ONLY
+    else:
+        routes = DecompressingRoutes.NONE
+    both = still_open(Approach.POSTERIOR_ONLY) and still_open(Approach.ANTERIOR_ANTEROLATERAL)
+    return {Fact.DECOMPRESSING_ROUTES: routes.value, Fact.ANTERIOR_AND_POSTERIOR_OPEN: both}
+
+
+def _needs_met(option: Approach, facts: FactValues) -> int:
+    """2 when the option meets every need the patient has, 1 some, 0 none (or no needs)."""
+    wanted = []
+    if facts[Fact.DECOMPRESSION] in (DecompressionNeed.URGENT, DecompressionNeed.INDICATED):
+        wanted.append(option in DECOMPRESSING)
+    if facts[Fact.STABILISATION] == StabilisationNeed.NEEDED:
+        wanted.append(option in STABILISING)
+    if facts[Fact.CEMENT_CANDIDATE] == CementCandidacy.YES:
+        wanted.append(option in CEMENTING)
+    if not wanted or not any(wanted):
+        return 0
+    return 2 if all(wanted) else 1
 
 
 @cache
-def _reason_table() -> dict[str, Reason]:
-    """Each rule's reason, built once: a reason depends on its rule alone."""
-    return {rule.id: _reason(rule) for rule in RULES}
+def _reason(rule_id: str) -> Reason:
+    rule = RULE_BY_ID[rule_id]
+    effect = rule.effect
+    if isinstance(effect, GivesReason):
+        return Reason(
+            rule=rule.id,
+            direction=effect.stance.direction,
+            stance=effect.stance,
+            weight=abs(effect.stance.weight),
+            condition=rule.condition_in_words(),
+            text=rule.text,
+            citations=rule.evidence,
+        )
+    if not isinstance(effect, CapsVerdict | FloorsVerdict):  # the table is typed; never happens
+        raise TypeError(rule.id)
+    return Reason(
+        rule=rule.id,
+        direction=Direction.AGAINST if isinstance(effect, CapsVerdict) else Direction.FOR,
+        stance=None,
+        weight=0,
+        condition=rule.condition_in_words(),
+        text=rule.text,
+        citations=rule.evidence,
+        ceiling=effect.verdict if isinstance(effect, CapsVerdict) else None,
+    )
 
 
-def assess_option(option: Approach, facts: Facts) -> OptionAssessment:
-    """Evaluate one option's rules and derive its verdict."""
-    reason_of = _reason_table()
-    fired = [rule for rule in rules_for(option) if rule.applies(facts)]
-    scope = [rule for rule in fired if rule.strength is Strength.SCOPE]
-    if scope:
-        reasons = tuple(reason_of[rule.id] for rule in scope)
-        return OptionAssessment(
-            approach=option,
-            label=APPROACH_LABELS[option],
-            verdict=Verdict.OUT_OF_SCOPE,
-            net_score=0,
-            summary=reasons[0].text,
-            reasons=reasons,
-        )
-    order = {Direction.FOR: 0, Direction.AGAINST: 1, Direction.NOTE: 2}
-    reasons = tuple(
-        sorted(
-            (reason_of[rule.id] for rule in fired), key=lambda r: (order[r.direction], -r.weight)
-        )
-    )
-    net = sum(r.weight for r in reasons if r.direction is Direction.FOR) - sum(
-        r.weight for r in reasons if r.direction is Direction.AGAINST
-    )
+def _option(
+    option: Approach,
+    facts: FactValues,
+    caps: dict[Approach, tuple[Verdict, str]],
+    floors: dict[Approach, tuple[Verdict, str]],
+    ceiling_rules: dict[Approach, list[str]],
+    fired: set[str],
+) -> OptionAssessment:
+    rows = [rule for rule in REASON_ROWS[option] if rule.applies(facts)]
+    fired.update(rule.id for rule in rows)
+    net = sum(rule.effect.stance.weight for rule in rows if isinstance(rule.effect, GivesReason))
     verdict = verdict_for(net)
-    if any(rule.strength is Strength.PROHIBITIVE for rule in fired):
-        verdict = Verdict.NOT_SUGGESTED
+    deciding: str | None = None
+    floor = floors.get(option)
+    if floor is not None and VERDICT_RANK[floor[0]] > VERDICT_RANK[verdict]:
+        verdict, deciding = floor[0], floor[1]
+    cap = caps.get(option)
+    if cap is not None and VERDICT_RANK[cap[0]] <= VERDICT_RANK[verdict]:
+        verdict, deciding = cap[0], cap[1]
+    reasons: list[Reason] = []
+    if deciding is not None:
+        reasons.append(_reason(deciding))
+    reasons.extend(_reason(rid) for rid in ceiling_rules.get(option, []) if rid != deciding)
+    order = {Direction.FOR: 0, Direction.AGAINST: 1, Direction.NOTE: 2}
+    reasons.extend(
+        sorted((_reason(rule.id) for rule in rows), key=lambda r: (order[r.direction], -r.weight))
+    )
     return OptionAssessment(
         approach=option,
         label=APPROACH_LABELS[option],
         verdict=verdict,
+        ceiling=None if cap is None else cap[0],
+        deciding_rule=deciding,
         net_score=net,
-        summary=_summary(verdict, reasons),
-        reasons=reasons,
+        needs_met=_needs_met(option, facts),
+        summary=_summary(verdict, deciding, reasons),
+        reasons=tuple(reasons),
     )
 
 
-def _rank(options: list[OptionAssessment]) -> tuple[OptionAssessment, ...]:
-    position = {approach: index for index, approach in enumerate(TIE_BREAK_ORDER)}
-    return tuple(
-        sorted(
-            options,
-            key=lambda o: (-VERDICT_RANK[o.verdict], -o.net_score, position[o.approach]),
+def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> str:
+    """The gate that set the verdict, else the heaviest reason pointing the verdict's way."""
+    if deciding is not None:
+        return RULE_BY_ID[deciding].text
+    wanted = (
+        Direction.FOR if verdict in (Verdict.SUGGESTED, Verdict.CONSIDER) else Direction.AGAINST
+    )
+    ranked = sorted(
+        (r for r in reasons if r.direction is wanted and r.ceiling is None),
+        key=lambda r: -r.weight,
+    )
+    if ranked:
+        return ranked[0].text
+    return "No reason for or against holds for this patient."
+
+
+def _rank(
+    options: list[OptionAssessment], floors: dict[Approach, tuple[Verdict, str]], fired: set[str]
+) -> tuple[tuple[OptionAssessment, ...], bool]:
+    first = {
+        option
+        for option, (_, rule_id) in floors.items()
+        if isinstance(RULE_BY_ID[rule_id].effect, FloorsVerdict)
+        and RULE_BY_ID[rule_id].effect.first  # type: ignore[union-attr]
+    }
+    position = {approach: index for index, approach in enumerate(INVASIVENESS_ORDER)}
+
+    def key(o: OptionAssessment) -> tuple[int, int, int, int, int]:
+        return (
+            -VERDICT_RANK[o.verdict],
+            0 if o.approach in first else 1,
+            -o.needs_met,
+            -o.net_score,
+            position[o.approach],
         )
-    )
+
+    ranked = sorted(options, key=key)
+    for rule_id in sorted(fired):
+        effect = RULE_BY_ID[rule_id].effect
+        if isinstance(effect, CapsVerdict) and effect.ranks_below is not None:
+            anchor = next(o for o in ranked if o.approach is effect.ranks_below)
+            for option in effect.options:
+                moved = next(o for o in ranked if o.approach is option)
+                if ranked.index(moved) < ranked.index(anchor):
+                    ranked.remove(moved)
+                    ranked.insert(ranked.index(anchor) + 1, moved)
+    tie = len(ranked) > 1 and key(ranked[0])[:4] == key(ranked[1])[:4]
+    return tuple(ranked), tie
 
 
-def _alerts(patient: Patient, facts: Facts, scores: Scores) -> tuple[Alert, ...]:
+def evaluate(patient: Patient) -> Evaluation:
+    """Scores, facts, needs, gates, reasons and the order: everything but the extras."""
+    scores = Scores(sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient))
+    facts, exclusions = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
+    fired: set[str] = set()
+    _set_needs(facts, fired)
+    first_caps = _ceilings(FIRST_PASS_CEILINGS, facts, set())
+    facts.update(_route_facts(first_caps))
+    caps = _ceilings(CEILING_ROWS, facts, fired)
+    ceiling_rules: dict[Approach, list[str]] = {}
+    for rule in CEILING_ROWS:
+        if rule.id in fired:
+            if not isinstance(rule.effect, CapsVerdict):  # the table is typed; never happens
+                raise TypeError(rule.id)
+            for option in rule.effect.options:
+                ceiling_rules.setdefault(option, []).append(rule.id)
+    floors: dict[Approach, tuple[Verdict, str]] = {}
+    for rule in FLOOR_ROWS:
+        if rule.applies(facts):
+            fired.add(rule.id)
+            if not isinstance(rule.effect, FloorsVerdict):  # the table is typed; never happens
+                raise TypeError(rule.id)
+            held = floors.get(rule.effect.option)
+            if held is None or VERDICT_RANK[rule.effect.verdict] > VERDICT_RANK[held[0]]:
+                floors[rule.effect.option] = (rule.effect.verdict, rule.id)
+    options = [_option(a, facts, caps, floors, ceiling_rules, fired) for a in Approach]
+    ranked, tie = _rank(options, floors, fired)
+    return Evaluation(scores, facts, ranked, frozenset(fired), exclusions, tie)
+
+
+def _alerts(evaluation: Evaluation, needs: Needs) -> tuple[Alert, ...]:
     alerts: list[Alert] = []
-    if patient.rapidly_progressive_deficit:
+    for rule in ALERT_ROWS:
+        if rule.id not in evaluation.fired and not rule.applies(evaluation.facts):
+            continue
+        if not isinstance(rule.effect, RaisesAlert):  # the table is typed; never happens
+            raise TypeError(rule.id)
+        text = rule.text
+        if rule.effect.code == "unfit_for_open_surgery":
+            text = f"{text}: {'; '.join(needs.fitness.source)}."
+        elif rule.effect.code == "outside_trial":
+            text = f"{text}: {'; '.join(evaluation.trial_exclusions)}."
         alerts.append(
             Alert(
-                level=AlertLevel.EMERGENCY,
-                code="rapidly_progressive_deficit",
-                text=(
-                    "Rapidly progressive neurological deficit: treat as an emergency and involve "
-                    "the spine team now. This tool is not for time-critical decisions."
-                ),
-                citations=("patchell2005_rct",),
+                level=rule.effect.level, code=rule.effect.code, text=text, citations=rule.evidence
             )
         )
-    if facts.region in (Region.CERVICAL, Region.SACRAL):
-        alerts.append(
-            Alert(
-                level=AlertLevel.WARNING,
-                code="outside_thoracolumbar_scope",
-                text=(
-                    f"{patient.level.value} is a {facts.region.value} level. The knowledge base "
-                    "covers thoracic and lumbar levels only: the four operations are marked out "
-                    "of scope and only non-operative care is weighed."
-                ),
-                citations=(
-                    "li2025_endoscopic_transpedicular",
-                    "vargaslopez2015_anterior_anterolateral",
-                ),
-            )
-        )
-    if patient.kps is None and patient.ecog is not None:
-        low, high = min(KPS_RANGE_BY_ECOG[patient.ecog]), max(KPS_RANGE_BY_ECOG[patient.ecog])
-        alerts.append(
-            Alert(
-                level=AlertLevel.INFO,
-                code="kps_from_ecog",
-                text=(
-                    f"KPS not given: ECOG {patient.ecog} read as KPS {low}-{high} using the "
-                    f"{KPS_ECOG_MAPPING_NAME}. Published mappings disagree at KPS 40-80."
-                ),
-                citations=("oken1982_ecog", "ma2010_kps_ecog_pps_interconversion"),
-            )
-        )
-    thoracolumbar = facts.region in (Region.THORACIC, Region.LUMBAR)
-    if facts.can_tolerate_open_surgery is None and thoracolumbar:
-        alerts.append(
-            Alert(
-                level=AlertLevel.INFO,
-                code="open_surgery_tolerance_unknown",
-                text=(
-                    "The inputs do not settle whether the patient can tolerate open surgery "
-                    "(give performance status, cachexia and expected survival); the reasons "
-                    "that depend on it are left out, so the ranking may change once it is known."
-                ),
-                citations=("patchell2005_rct", "li2025_endoscopic_transpedicular"),
-            )
-        )
-    if facts.can_tolerate_open_surgery is False and thoracolumbar:
-        alerts.append(
-            Alert(
-                level=AlertLevel.INFO,
-                code="open_surgery_not_advisable",
-                text=(
-                    "Open surgery is counted as not advisable because of: "
-                    + "; ".join(facts.open_surgery_barriers)
-                    + "."
-                ),
-                citations=("patchell2005_rct", "li2025_endoscopic_transpedicular"),
-            )
-        )
-    alerts.extend(_prognosis_disagreements(patient, facts, scores))
     return tuple(alerts)
 
 
-def _prognosis_disagreements(patient: Patient, facts: Facts, scores: Scores) -> list[Alert]:
-    citations = ("zoccali2016_tokuhashi_pitfalls", "schoenfeld2022_nesms_prospective")
-    found: list[Alert] = []
-    band = scores.tokuhashi.band
-    months = patient.expected_survival_months
-    if facts.survival_source == SOURCE_CLINICIAN and band is not None and months is not None:
-        estimate_short = facts.survival_under_6_months
-        if (band == TOKUHASHI_UNDER_6_MONTHS) != bool(estimate_short) or (
-            band == TOKUHASHI_1_YEAR_OR_MORE and not facts.survival_12_months_or_more
-        ):
-            found.append(
-                Alert(
-                    level=AlertLevel.WARNING,
-                    code="survival_estimate_disagrees_with_tokuhashi",
-                    text=(
-                        f"The clinician's estimate ({months:g} months) disagrees with the "
-                        f"revised Tokuhashi band ({band}). The rules use the clinician's "
-                        "estimate; prognostic scores are often wrong for an individual."
-                    ),
-                    citations=citations,
-                )
-            )
-    tomita = scores.tomita.band
-    if (
-        facts.survival_source == SOURCE_CLINICIAN
-        and months is not None
-        and (
-            (tomita == TOMITA_TERMINAL_CARE and facts.survival_under_6_months is False)
-            or (tomita == TOMITA_LONG_TERM and facts.survival_under_6_months is True)
-        )
-    ):
-        found.append(
-            Alert(
-                level=AlertLevel.WARNING,
-                code="survival_estimate_disagrees_with_tomita",
-                text=(
-                    f"The clinician's estimate ({months:g} months) disagrees with the Tomita "
-                    f"band ({tomita}). The rules use the clinician's estimate; the Tomita "
-                    "bands come from a secondary source."
-                ),
-                citations=citations,
-            )
-        )
-    if (band == TOKUHASHI_1_YEAR_OR_MORE and tomita == TOMITA_TERMINAL_CARE) or (
-        band == TOKUHASHI_UNDER_6_MONTHS and tomita == TOMITA_LONG_TERM
-    ):
-        found.append(
-            Alert(
-                level=AlertLevel.WARNING,
-                code="tokuhashi_disagrees_with_tomita",
-                text=(
-                    f"The prognostic scores disagree: revised Tokuhashi says {band}, Tomita "
-                    f"says {tomita}. Weigh both against the clinical picture."
-                ),
-                citations=citations,
-            )
-        )
-    return found
+def _need_result(need: Fact, facts: FactValues, presumed: tuple[str, ...] = ()) -> NeedResult:
+    value = str(facts[need])
+    rows = [r for r in NEED_ROWS[need] if r.applies(facts)]
+    deciding = rows[0]
+    same = [
+        r.text
+        for r in rows
+        if isinstance(r.effect, SetsNeed) and r.effect.value == value and r.when
+    ]
+    return NeedResult(
+        value=value, rule=deciding.id, source=tuple(same) or (deciding.text,), presumed=presumed
+    )
 
 
-def _missing_inputs(patient: Patient, facts: Facts) -> tuple[MissingInput, ...]:
+def _needs(patient: Patient, facts: FactValues) -> Needs:
+    presumed: list[str] = []
+    if patient.frankel is None and patient.escc_grade is not None:
+        presumed.append("no deficit (Frankel grade unknown)")
+    if patient.compression_by is None and patient.escc_grade is not None:
+        presumed.append("soft-tissue compression (compressed by unknown)")
+    if facts[Fact.IS_ESTABLISHED_PARAPLEGIA] is None and patient.frankel is not None:
+        presumed.append("an acute deficit (duration of Frankel A-B unknown)")
+    if patient.compression_extent is None and patient.escc_grade is not None:
+        presumed.append("a single level (extent unknown)")
+    return Needs(
+        decompression=_need_result(Fact.DECOMPRESSION, facts, tuple(presumed)),
+        stabilisation=_need_result(Fact.STABILISATION, facts),
+        cement_candidate=_need_result(Fact.CEMENT_CANDIDATE, facts),
+        fitness=_need_result(Fact.FITNESS, facts),
+        tumour_class=str(facts[Fact.TUMOUR_CLASS]),
+    )
+
+
+def _candidate_patients(patient: Patient, name: str) -> list[Patient]:
+    """The patient with one unknown input filled each way the pathway distinguishes."""
+    choices = field_choices(name)
+    variants = []
+    for raw in what_if_values(name):
+        value: Any = raw
+        if choices is not None:
+            value = next(member for member in choices if member.value == raw)
+        if name == "sins_total":
+            low, high = sins_item_range(patient)
+            if not low <= int(raw) <= high:  # type: ignore[call-overload]
+                continue
+        if name == "kps" and patient.ecog is not None:
+            continue
+        if name == "ecog" and patient.kps is not None:
+            continue
+        variants.append(patient.model_copy(update={name: value}))
+    return variants
+
+
+def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
+    """The unknown inputs one of whose values changes the first option."""
+    found: list[str] = []
+    for name in DECISIVE_CANDIDATES:
+        if getattr(patient, name) is not None:
+            continue
+        if name == "kps" and patient.ecog is not None:
+            continue
+        if name == "radiosensitivity" and tumour_class(patient) is not TumourClass.UNKNOWN:
+            continue
+        if name == "deficit_duration_hours" and patient.frankel not in (Frankel.A, Frankel.B):
+            continue
+        if name == "sins_total" and all(getattr(patient, i) is not None for i in SINS_ITEMS):
+            continue
+        for variant in _candidate_patients(patient, name):
+            if evaluate(variant).options[0].approach is not top:
+                found.append(name)
+                break
+    return tuple(found)
+
+
+def _missing_inputs(patient: Patient) -> tuple[MissingInput, ...]:
     skip: set[str] = set()
     if patient.kps is not None or patient.ecog is not None:
         skip |= {"kps", "ecog"}
-    if facts.radiosensitivity_source != SOURCE_UNKNOWN:
-        skip.add("radiosensitivity")
-    if facts.hypervascular_source != SOURCE_UNKNOWN:
-        skip.add("hypervascular")
     if tomita_growth(patient) is not None:
         skip.add("primary_growth")
+    if all(getattr(patient, item) is not None for item in SINS_ITEMS):
+        skip.add("sins_total")
+    if patient.sins_total is not None:
+        skip |= set(SINS_ITEMS)
     return tuple(
-        MissingInput(field=field, used_by=uses)
-        for field, uses in INPUT_USES.items()
-        if field not in skip and getattr(patient, field) is None
+        MissingInput(field=name, used_by=field_spec(name).feeds)
+        for name in OPTIONAL_FIELDS
+        if name not in skip
+        and name != "case_label"
+        and getattr(patient, name) is None
+        and field_spec(name).feeds
     )
 
 
@@ -489,6 +633,7 @@ def _citations(
     scores: Scores,
     bilsky_result: BilskyResult,
     alerts: tuple[Alert, ...],
+    needs: Needs,
 ) -> dict[str, Reference]:
     ids: list[str] = []
     for option in options:
@@ -499,38 +644,57 @@ def _citations(
     ids.extend(bilsky_result.citations)
     for alert in alerts:
         ids.extend(alert.citations)
+    for need in (needs.decompression, needs.stabilisation, needs.cement_candidate, needs.fitness):
+        ids.extend(RULE_BY_ID[need.rule].evidence)
     references = registry()
     return {reference_id: references[reference_id] for reference_id in dict.fromkeys(ids)}
 
 
-class Evaluation(NamedTuple):
-    """The scores, facts and ranked options, without alerts, citations or missing inputs."""
-
-    scores: Scores
-    facts: Facts
-    options: tuple[OptionAssessment, ...]
-
-
-def evaluate(patient: Patient) -> Evaluation:
-    """The core of an assessment, for callers that run many (what-if, batch)."""
-    scores = Scores(sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient))
-    facts = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
-    return Evaluation(scores, facts, _rank([assess_option(option, facts) for option in Approach]))
+def _trace(facts: FactValues, fired: frozenset[str]) -> tuple[TraceEntry, ...]:
+    entries = []
+    for rule in RULES:
+        failing = None if rule.id in fired else rule.first_failing(facts)
+        entries.append(
+            TraceEntry(
+                rule=rule.id,
+                fired=rule.id in fired,
+                decided_by=None if failing is None else failing.in_words(),
+            )
+        )
+    return tuple(entries)
 
 
 def assess(patient: Patient) -> Assessment:
-    """The whole assessment of one patient: scores, facts, alerts and ranked options."""
-    scores, facts, options = evaluate(patient)
-    alerts = _alerts(patient, facts, scores)
+    """The whole assessment of one patient."""
+    evaluation = evaluate(patient)
+    facts = evaluation.facts
+    needs = _needs(patient, facts)
+    alerts = _alerts(evaluation, needs)
+    top = evaluation.options[0].approach
+    decisive = decisive_inputs(patient, top)
+    reasons: list[str] = [
+        f"{name} is unknown and could change the first option" for name in decisive
+    ]
+    if evaluation.tie_decided_top:
+        reasons.append("the first two options tie on the evidence; invasiveness alone orders them")
+    if patient.tissue_diagnosis is False:
+        reasons.append("no tissue diagnosis: the tumour class is presumed")
     bilsky_result = bilsky(patient)
     return Assessment(
         rules_version=rules_version(),
         patient=patient,
+        needs=needs,
+        provisional=bool(reasons),
+        provisional_reasons=tuple(reasons),
+        decisive_missing_inputs=decisive,
         alerts=alerts,
-        scores=scores,
+        scores=evaluation.scores,
         bilsky=bilsky_result,
-        facts=facts,
-        options=options,
-        missing_inputs=_missing_inputs(patient, facts),
-        citations=_citations(options, scores, bilsky_result, alerts),
+        facts={
+            str(k): (v if isinstance(v, bool) or v is None else str(v)) for k, v in facts.items()
+        },
+        options=evaluation.options,
+        missing_inputs=_missing_inputs(patient),
+        trace=_trace(facts, evaluation.fired),
+        citations=_citations(evaluation.options, evaluation.scores, bilsky_result, alerts, needs),
     )

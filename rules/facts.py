@@ -1,47 +1,45 @@
-"""Derived factors, computed once per patient and used by many rules.
+"""Derived facts: what the rule table tests, computed once per patient.
 
-Tri-state facts are ``True``/``False`` when the input settles them and ``None``
-when it does not: a rule fires only on a settled fact, never on a guess.
-Definitions follow ``../shared/domain/approach-criteria.md``.
+Every fact has a declared set of possible values (``FACT_VALUES``): the rule
+table is checked against it at import. A fact is ``None`` when the inputs do
+not settle it, except where the pathway says how an unknown counts (an unknown
+``compression_by`` counts as soft tissue; an unknown extent as one level). The
+four needs (decompression, stabilisation, cement, fitness) are facts too, but
+the engine sets them from the need rows of the table.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
-
-from pydantic import BaseModel, ConfigDict
 
 from rules.patient import (
+    Alignment,
+    Collapse,
+    CompressionBy,
+    CompressionExtent,
+    CompressionSite,
     EsccGrade,
     Frankel,
     Histology,
     Level,
     Pain,
     Patient,
+    Posterolateral,
     PriorRadiation,
     Radiosensitivity,
     VisceralMetastases,
 )
 from rules.scores import (
-    ESCC_GROUP,
-    ESCC_HIGH_GRADE,
-    ESCC_LOW_GRADE,
     SINS_INDETERMINATE,
     SINS_STABLE,
     SINS_UNSTABLE,
     TOKUHASHI_1_YEAR_OR_MORE,
-    TOKUHASHI_6_MONTHS_OR_MORE,
     TOKUHASHI_UNDER_6_MONTHS,
-    TOMITA_SOLITARY,
+    TOMITA_LONG_TERM,
     TOMITA_TERMINAL_CARE,
     ScoreResult,
-    bone_metastasis_extent,
     possible_kps,
-    sins_location_class,
 )
-
-Member = TypeVar("Member")
 
 
 class Region(StrEnum):
@@ -53,85 +51,291 @@ class Region(StrEnum):
     SACRAL = "sacral"
 
 
+class TumourClass(StrEnum):
+    """The oncologic assessment: expected response to conventional radiotherapy."""
+
+    RADIOSENSITIVE = "radiosensitive"
+    INTERMEDIATE = "intermediate"
+    RADIORESISTANT = "radioresistant"
+    UNKNOWN = "unknown"
+
+
+class FrankelGroup(StrEnum):
+    """Motor-complete (A-B), incomplete (C-D) or intact (E)."""
+
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    INTACT = "intact"
+
+
+class EsccClass(StrEnum):
+    """Bilsky grades as the pathway groups them."""
+
+    LOW_GRADE = "low_grade"  # 0, 1a, 1b
+    CORD_CONTACT = "cord_contact"  # 1c
+    HIGH_GRADE = "high_grade"  # 2, 3
+
+
+class SinsBand(StrEnum):
+    """SINS category, settled only when the possible totals fall in one band."""
+
+    STABLE = SINS_STABLE
+    INDETERMINATE = SINS_INDETERMINATE
+    UNSTABLE = SINS_UNSTABLE
+
+
+class PerformanceBand(StrEnum):
+    """Performance status before the deficit, in the pathway's fitness bands."""
+
+    MORIBUND = "moribund"  # KPS 20 or less, ECOG 4
+    UNFIT = "unfit"  # KPS 30-40, ECOG 3
+    HIGHER_RISK = "higher_risk"  # KPS 50-60, ECOG 2
+    FIT = "fit"  # KPS 70 or more, ECOG 0-1
+
+
+class AsaBand(StrEnum):
+    """ASA physical status in the pathway's bands."""
+
+    ASA_1_2 = "asa_1_2"
+    ASA_3 = "asa_3"
+    ASA_4_5 = "asa_4_5"
+
+
+class SurvivalBand(StrEnum):
+    """The clinician's estimate of survival, in the intervals the pathway tests."""
+
+    UNDER_1_MONTH = "under_1_month"
+    MONTHS_1_TO_3 = "1_to_3_months"
+    MONTHS_3_TO_6 = "3_to_6_months"
+    MONTHS_6_TO_12 = "6_to_12_months"
+    MONTHS_12_OR_MORE = "12_months_or_more"
+
+
+class TrialFit(StrEnum):
+    """Whether the randomised surgical trial (Patchell 2005) speaks to this patient."""
+
+    WITHIN = "within"
+    OUTSIDE = "outside"
+    NOT_APPLICABLE = "not_applicable"  # no deficit with high-grade compression
+
+
+class DecompressionNeed(StrEnum):
+    """Neurologic and oncologic assessment: does the cord need an operation to free it?"""
+
+    UNKNOWN = "unknown"
+    NONE = "none"
+    BORDERLINE = "borderline"
+    URGENT = "urgent"
+    INDICATED = "indicated"
+
+
+class StabilisationNeed(StrEnum):
+    """Mechanical assessment from SINS."""
+
+    UNKNOWN = "unknown"
+    NONE = "none"
+    SURGICAL_OPINION = "surgical_opinion"
+    NEEDED = "needed"
+
+
+class CementCandidacy(StrEnum):
+    """Whether a painful fracture suits vertebral augmentation."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class Fitness(StrEnum):
+    """Systemic assessment: what the patient can bear."""
+
+    UNKNOWN = "unknown"
+    MORIBUND = "moribund"
+    UNFIT = "unfit"
+    HIGHER_RISK = "higher_risk"
+    FIT = "fit"
+
+
+class DecompressingRoutes(StrEnum):
+    """Which operations able to decompress are still open after the gates."""
+
+    OPEN = "open"
+    ENDOSCOPIC_ONLY = "endoscopic_only"
+    NONE = "none"
+
+
+class Fact(StrEnum):
+    """Every fact a rule may test."""
+
+    LEVEL = "level"
+    REGION = "region"
+    TUMOUR_CLASS = "tumour_class"
+    HAS_DEFICIT = "has_deficit"
+    FRANKEL = "frankel"
+    FRANKEL_GROUP = "frankel_group"
+    IS_ESTABLISHED_PARAPLEGIA = "is_established_paraplegia"
+    IS_TIME_CRITICAL = "is_time_critical"
+    IS_RAPIDLY_PROGRESSIVE = "is_rapidly_progressive"
+    ESCC_CLASS = "escc_class"
+    IS_COMPRESSED_BY_BONE = "is_compressed_by_bone"
+    IS_DISCRETE = "is_discrete"
+    IS_PROGRESSING_AFTER_RADIATION = "is_progressing_after_radiation"
+    PRIOR_RADIATION = "prior_radiation"
+    COMPRESSION_SITE = "compression_site"
+    SINS_BAND = "sins_band"
+    PAIN = "pain"
+    COLLAPSE = "collapse"
+    ALIGNMENT = "alignment"
+    POSTEROLATERAL = "posterolateral"
+    PERFORMANCE = "performance"
+    KPS_FROM_ECOG = "kps_from_ecog"
+    ASA_BAND = "asa_band"
+    HAS_LOW_ALBUMIN = "has_low_albumin"
+    HAS_CACHEXIA = "has_cachexia"
+    IS_MALNOURISHED = "is_malnourished"
+    HAS_BLEEDING_RISK = "has_bleeding_risk"
+    FIT_FOR_OPEN_SURGERY = "fit_for_open_surgery"
+    SURVIVAL = "survival"
+    IS_65_OR_OLDER = "is_65_or_older"
+    LACKS_TISSUE_DIAGNOSIS = "lacks_tissue_diagnosis"
+    IS_HYPERVASCULAR = "is_hypervascular"
+    TRIAL = "trial"
+    PROGNOSTIC_SCORES_POOR = "prognostic_scores_poor"
+    PROGNOSIS_DISAGREES = "prognosis_disagrees"
+    IS_EN_BLOC_CANDIDATE = "is_en_bloc_candidate"
+    DECOMPRESSION = "decompression"
+    STABILISATION = "stabilisation"
+    CEMENT_CANDIDATE = "cement_candidate"
+    FITNESS = "fitness"
+    DECOMPRESSING_ROUTES = "decompressing_routes"
+    ANTERIOR_AND_POSTERIOR_OPEN = "anterior_and_posterior_open"
+
+
+# The possible values of each fact: bool, or the values of a choice.
+FACT_VALUES: dict[Fact, type[bool] | type[StrEnum]] = {
+    Fact.LEVEL: Level,
+    Fact.REGION: Region,
+    Fact.TUMOUR_CLASS: TumourClass,
+    Fact.HAS_DEFICIT: bool,
+    Fact.FRANKEL: Frankel,
+    Fact.FRANKEL_GROUP: FrankelGroup,
+    Fact.IS_ESTABLISHED_PARAPLEGIA: bool,
+    Fact.IS_TIME_CRITICAL: bool,
+    Fact.IS_RAPIDLY_PROGRESSIVE: bool,
+    Fact.ESCC_CLASS: EsccClass,
+    Fact.IS_COMPRESSED_BY_BONE: bool,
+    Fact.IS_DISCRETE: bool,
+    Fact.IS_PROGRESSING_AFTER_RADIATION: bool,
+    Fact.PRIOR_RADIATION: PriorRadiation,
+    Fact.COMPRESSION_SITE: CompressionSite,
+    Fact.SINS_BAND: SinsBand,
+    Fact.PAIN: Pain,
+    Fact.COLLAPSE: Collapse,
+    Fact.ALIGNMENT: Alignment,
+    Fact.POSTEROLATERAL: Posterolateral,
+    Fact.PERFORMANCE: PerformanceBand,
+    Fact.KPS_FROM_ECOG: bool,
+    Fact.ASA_BAND: AsaBand,
+    Fact.HAS_LOW_ALBUMIN: bool,
+    Fact.HAS_CACHEXIA: bool,
+    Fact.IS_MALNOURISHED: bool,
+    Fact.HAS_BLEEDING_RISK: bool,
+    Fact.FIT_FOR_OPEN_SURGERY: bool,
+    Fact.SURVIVAL: SurvivalBand,
+    Fact.IS_65_OR_OLDER: bool,
+    Fact.LACKS_TISSUE_DIAGNOSIS: bool,
+    Fact.IS_HYPERVASCULAR: bool,
+    Fact.TRIAL: TrialFit,
+    Fact.PROGNOSTIC_SCORES_POOR: bool,
+    Fact.PROGNOSIS_DISAGREES: bool,
+    Fact.IS_EN_BLOC_CANDIDATE: bool,
+    Fact.DECOMPRESSION: DecompressionNeed,
+    Fact.STABILISATION: StabilisationNeed,
+    Fact.CEMENT_CANDIDATE: CementCandidacy,
+    Fact.FITNESS: Fitness,
+    Fact.DECOMPRESSING_ROUTES: DecompressingRoutes,
+    Fact.ANTERIOR_AND_POSTERIOR_OPEN: bool,
+}
+# Facts the engine sets after a first pass of the ceilings (they depend on other options).
+ROUTE_FACTS: frozenset[Fact] = frozenset(
+    {Fact.DECOMPRESSING_ROUTES, Fact.ANTERIOR_AND_POSTERIOR_OPEN}
+)
+NEED_FACTS: tuple[Fact, ...] = (
+    Fact.FITNESS,
+    Fact.DECOMPRESSION,
+    Fact.STABILISATION,
+    Fact.CEMENT_CANDIDATE,
+)
+
+# Thresholds the facts rest on, each named once. Rule texts quote them by name.
+THRESHOLDS: dict[str, float] = {
+    "MORIBUND_MAX_KPS": 20,
+    "UNFIT_MAX_KPS": 40,
+    "HIGHER_RISK_MAX_KPS": 60,
+    "FIT_MIN_KPS": 70,
+    "UNFIT_MIN_ASA": 4,
+    "HIGHER_RISK_ASA": 3,
+    "LOW_ALBUMIN_BELOW_G_DL": 3.5,
+    "MORIBUND_BELOW_MONTHS": 1,
+    "TRIAL_MIN_MONTHS": 3,
+    "CACHEXIA_UNFIT_BELOW_MONTHS": 6,
+    "EN_BLOC_MIN_MONTHS": 12,
+    "ACUTE_DEFICIT_MAX_HOURS": 48,
+    "TRIAL_AGE_ALERT_FROM_YEARS": 65,
+    "RECENT_RADIATION_MONTHS": 3,
+}
+T = THRESHOLDS
+
 REGION_BY_PREFIX: dict[str, Region] = {
     "C": Region.CERVICAL,
     "T": Region.THORACIC,
     "L": Region.LUMBAR,
     "S": Region.SACRAL,
 }
-
-# Thresholds the facts rest on, each in one place.
-POOR_PERFORMANCE_MAX_KPS = 40  # ECOG 3-4 / KPS 40 or less
-LOW_ALBUMIN_BELOW_G_DL = 3.5
-SHORT_SURVIVAL_BELOW_MONTHS = 3  # Patchell 2005 eligibility
-END_STAGE_BELOW_MONTHS = 6  # revised Tokuhashi 0-8; read as end-stage disease
-LONG_SURVIVAL_FROM_MONTHS = 12  # revised Tokuhashi 12-15
-
-RADIOSENSITIVE_HISTOLOGIES = frozenset({Histology.LYMPHOMA, Histology.MYELOMA})
-RADIORESISTANT_HISTOLOGIES = frozenset(
-    {
-        Histology.RENAL,
-        Histology.MELANOMA,
-        Histology.THYROID,
-        Histology.COLON,
-        Histology.RECTAL,
-        Histology.SARCOMA,
-        Histology.OSTEOSARCOMA,
-    }
+CAUDA_EQUINA_LEVELS: tuple[Level, ...] = (Level.L2, Level.L3, Level.L4, Level.L5)
+RADIOSENSITIVE_HISTOLOGIES = frozenset(
+    {Histology.LYMPHOMA, Histology.MYELOMA, Histology.SMALL_CELL_LUNG}
 )
+RADIORESISTANT_HISTOLOGIES = frozenset(
+    {Histology.RENAL, Histology.MELANOMA, Histology.THYROID, Histology.COLON, Histology.RECTAL}
+)
+UNCLASSED_HISTOLOGIES = frozenset({Histology.OTHER, Histology.UNKNOWN_PRIMARY})
 HYPERVASCULAR_HISTOLOGIES = frozenset(
     {Histology.RENAL, Histology.THYROID, Histology.HEPATOCELLULAR}
 )
-INCOMPLETE_PARALYSIS_GRADES = frozenset({Frankel.C, Frankel.D})
-COMPLETE_MOTOR_LOSS_GRADES = frozenset({Frankel.A, Frankel.B})
-CORD_CONTACT_GRADES = frozenset({EsccGrade.G1C, EsccGrade.G2, EsccGrade.G3})
+FRANKEL_GROUPS: dict[Frankel, FrankelGroup] = {
+    Frankel.A: FrankelGroup.COMPLETE,
+    Frankel.B: FrankelGroup.COMPLETE,
+    Frankel.C: FrankelGroup.INCOMPLETE,
+    Frankel.D: FrankelGroup.INCOMPLETE,
+    Frankel.E: FrankelGroup.INTACT,
+}
+ESCC_CLASSES: dict[EsccGrade, EsccClass] = {
+    EsccGrade.G0: EsccClass.LOW_GRADE,
+    EsccGrade.G1A: EsccClass.LOW_GRADE,
+    EsccGrade.G1B: EsccClass.LOW_GRADE,
+    EsccGrade.G1C: EsccClass.CORD_CONTACT,
+    EsccGrade.G2: EsccClass.HIGH_GRADE,
+    EsccGrade.G3: EsccClass.HIGH_GRADE,
+}
+# (highest KPS in the band, band), checked from the top.
+PERFORMANCE_BANDS: tuple[tuple[float, PerformanceBand], ...] = (
+    (T["MORIBUND_MAX_KPS"], PerformanceBand.MORIBUND),
+    (T["UNFIT_MAX_KPS"], PerformanceBand.UNFIT),
+    (T["HIGHER_RISK_MAX_KPS"], PerformanceBand.HIGHER_RISK),
+    (100, PerformanceBand.FIT),
+)
+# (months below which, band), checked from the top.
+SURVIVAL_BANDS: tuple[tuple[float, SurvivalBand], ...] = (
+    (T["MORIBUND_BELOW_MONTHS"], SurvivalBand.UNDER_1_MONTH),
+    (T["TRIAL_MIN_MONTHS"], SurvivalBand.MONTHS_1_TO_3),
+    (T["CACHEXIA_UNFIT_BELOW_MONTHS"], SurvivalBand.MONTHS_3_TO_6),
+    (T["EN_BLOC_MIN_MONTHS"], SurvivalBand.MONTHS_6_TO_12),
+)
+SURVIVAL_UNDER_3 = frozenset({SurvivalBand.UNDER_1_MONTH, SurvivalBand.MONTHS_1_TO_3})
+SURVIVAL_UNDER_6 = SURVIVAL_UNDER_3 | {SurvivalBand.MONTHS_3_TO_6}
 
-SOURCE_CLINICIAN = "clinician's estimate"
-SOURCE_TOKUHASHI = "revised Tokuhashi band"
-SOURCE_HISTOLOGY = "histology"
-SOURCE_CLINICIAN_SETTING = "clinician's setting"
-SOURCE_UNKNOWN = "unknown"
-
-
-class Facts(BaseModel):
-    """Derived factors with the source of each judgement."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    level: Level
-    region: Region
-    sins_location: str
-    stability: str | None
-    is_unstable: bool | None
-    is_stable: bool | None
-    is_indeterminate_stability: bool | None
-    compression_site: str | None
-    escc_group: str | None
-    has_high_grade_escc: bool | None
-    has_low_grade_escc: bool | None
-    has_cord_contact: bool | None
-    has_incomplete_paralysis: bool | None
-    has_complete_motor_loss: bool | None
-    has_mechanical_pain: bool | None
-    is_radiosensitive: bool | None
-    is_radioresistant: bool | None
-    radiosensitivity_source: str
-    is_hypervascular: bool | None
-    hypervascular_source: str
-    has_poor_performance: bool | None
-    survival_under_3_months: bool | None
-    survival_under_6_months: bool | None
-    survival_12_months_or_more: bool | None
-    survival_source: str
-    is_tomita_terminal: bool | None
-    has_solitary_bone_metastasis: bool | None
-    has_visceral_metastases: bool | None
-    field_previously_irradiated: bool | None
-    wound_risk_factors: tuple[str, ...]
-    has_tenuous_wound_healing: bool | None
-    can_tolerate_open_surgery: bool | None
-    open_surgery_barriers: tuple[str, ...]
-    has_rapidly_progressive_deficit: bool | None
+FactValues = dict[Fact, object]
 
 
 def region_of(level: Level) -> Region:
@@ -139,176 +343,208 @@ def region_of(level: Level) -> Region:
     return REGION_BY_PREFIX[level.value[0]]
 
 
-def _band_is(score: ScoreResult, label: str) -> bool | None:
-    """True/False when the score's band is settled, None when the range spans bands."""
-    if score.band is not None:
-        return score.band == label
-    return False if label not in score.possible_bands else None
+def tumour_class(patient: Patient) -> TumourClass:
+    """Radiosensitive, intermediate, radioresistant or unknown, before tissue is considered."""
+    if patient.radiosensitivity is Radiosensitivity.SENSITIVE:
+        return TumourClass.RADIOSENSITIVE
+    if patient.radiosensitivity is Radiosensitivity.RESISTANT:
+        return TumourClass.RADIORESISTANT
+    if patient.histology in RADIOSENSITIVE_HISTOLOGIES:
+        return TumourClass.RADIOSENSITIVE
+    if patient.histology in RADIORESISTANT_HISTOLOGIES:
+        return TumourClass.RADIORESISTANT
+    if patient.histology in UNCLASSED_HISTOLOGIES:
+        return TumourClass.UNKNOWN
+    return TumourClass.INTERMEDIATE
 
 
-def _any_true(*values: bool | None) -> bool | None:
-    """Three-valued OR."""
-    if any(value is True for value in values):
-        return True
-    if all(value is False for value in values):
-        return False
-    return None
+def performance_band(patient: Patient) -> PerformanceBand | None:
+    """The band of KPS, or of every KPS the ECOG allows (the bands follow ECOG exactly)."""
+    values = possible_kps(patient)
+    if not values:
+        return None
+    bands = {_band_of(kps) for kps in values}
+    return bands.pop() if len(bands) == 1 else None
 
 
-def _all_true(*values: bool | None) -> bool | None:
-    """Three-valued AND."""
-    if any(value is False for value in values):
-        return False
-    if all(value is True for value in values):
-        return True
-    return None
+def _band_of(kps: int) -> PerformanceBand:
+    for highest, band in PERFORMANCE_BANDS:
+        if kps <= highest:
+            return band
+    return PerformanceBand.FIT
 
 
-def _settled(flags: list[bool]) -> bool | None:
-    """True if every possibility holds, False if none does, None if mixed or no data."""
-    if flags and all(flags):
-        return True
-    if flags and not any(flags):
-        return False
-    return None
+def survival_band(months: float | None) -> SurvivalBand | None:
+    """The interval of the clinician's estimate; prognostic scores never stand in for it."""
+    if months is None:
+        return None
+    for below, band in SURVIVAL_BANDS:
+        if months < below:
+            return band
+    return SurvivalBand.MONTHS_12_OR_MORE
 
 
-def _in(value: Member | None, members: frozenset[Member]) -> bool | None:
-    return None if value is None else value in members
+def asa_band(asa: int | None) -> AsaBand | None:
+    """ASA 1-2, 3, or 4-5."""
+    if asa is None:
+        return None
+    if asa >= T["UNFIT_MIN_ASA"]:
+        return AsaBand.ASA_4_5
+    return AsaBand.ASA_3 if asa == T["HIGHER_RISK_ASA"] else AsaBand.ASA_1_2
 
 
-def _survival(
-    patient: Patient, tokuhashi: ScoreResult
-) -> tuple[bool | None, bool | None, bool | None, str]:
-    """Survival under 3, under 6, and over 12 months, with the source used."""
-    months = patient.expected_survival_months
-    if months is not None:
-        return (
-            months < SHORT_SURVIVAL_BELOW_MONTHS,
-            months < END_STAGE_BELOW_MONTHS,
-            months >= LONG_SURVIVAL_FROM_MONTHS,
-            SOURCE_CLINICIAN,
+def trial_exclusions(patient: Patient, sensitive: bool, paraplegia: bool | None) -> list[str]:
+    """Why the randomised surgical trial does not speak to this patient, in words."""
+    reasons: list[str] = []
+    if sensitive:
+        reasons.append("radiosensitive tumour")
+    if paraplegia:
+        reasons.append(
+            f"paraplegia for more than {T['ACUTE_DEFICIT_MAX_HOURS']:g} hours (Frankel A-B)"
         )
-    under_6 = _band_is(tokuhashi, TOKUHASHI_UNDER_6_MONTHS)
-    over_12 = _band_is(tokuhashi, TOKUHASHI_1_YEAR_OR_MORE)
-    # A Tokuhashi band of 6 months or more rules out survival under 3 months.
-    at_least_6 = _any_true(_band_is(tokuhashi, TOKUHASHI_6_MONTHS_OR_MORE), over_12)
-    under_3 = False if at_least_6 else None
-    source = SOURCE_TOKUHASHI if tokuhashi.band is not None else SOURCE_UNKNOWN
-    return under_3, under_6, over_12, source
+    if patient.compression_extent is CompressionExtent.DISCRETE:
+        reasons.append("compression at discrete levels")
+    if patient.level in CAUDA_EQUINA_LEVELS:
+        reasons.append("cauda equina level (L2-L5)")
+    if patient.prior_radiation in (PriorRadiation.RECENT, PriorRadiation.REMOTE):
+        reasons.append("earlier radiotherapy to the level")
+    if patient.progression_after_radiation:
+        reasons.append("progression after radiotherapy")
+    band = survival_band(patient.expected_survival_months)
+    if band in SURVIVAL_UNDER_3:
+        reasons.append(f"expected survival under {T['TRIAL_MIN_MONTHS']:g} months")
+    return reasons
 
 
 def derive_facts(
     patient: Patient, sins: ScoreResult, tokuhashi: ScoreResult, tomita: ScoreResult
-) -> Facts:
-    """Compute every derived factor once."""
-    kps_values = possible_kps(patient) or ()
-    has_poor_performance = _settled([k <= POOR_PERFORMANCE_MAX_KPS for k in kps_values])
-
-    under_3, under_6, over_12, survival_source = _survival(patient, tokuhashi)
-
-    if patient.radiosensitivity is not None:
-        is_radiosensitive: bool | None = patient.radiosensitivity is Radiosensitivity.SENSITIVE
-        radiosensitivity_source = SOURCE_CLINICIAN_SETTING
-    elif patient.histology in RADIOSENSITIVE_HISTOLOGIES:
-        is_radiosensitive, radiosensitivity_source = True, SOURCE_HISTOLOGY
-    elif patient.histology in RADIORESISTANT_HISTOLOGIES:
-        is_radiosensitive, radiosensitivity_source = False, SOURCE_HISTOLOGY
+) -> tuple[FactValues, tuple[str, ...]]:
+    """Every fact the table tests, and the trial exclusions in words."""
+    tissue_missing = (
+        patient.tissue_diagnosis is False or patient.histology is Histology.UNKNOWN_PRIMARY
+    )
+    cls = tumour_class(patient)
+    if cls is TumourClass.RADIOSENSITIVE and patient.tissue_diagnosis is False:
+        cls = TumourClass.UNKNOWN  # without tissue, never presumed radiosensitive
+    frankel_group = None if patient.frankel is None else FRANKEL_GROUPS[patient.frankel]
+    has_deficit = None if frankel_group is None else frankel_group is not FrankelGroup.INTACT
+    hours = patient.deficit_duration_hours
+    acute_hours = T["ACUTE_DEFICIT_MAX_HOURS"]
+    if frankel_group is FrankelGroup.COMPLETE:
+        paraplegia: bool | None = None if hours is None else hours > acute_hours
     else:
-        is_radiosensitive, radiosensitivity_source = None, SOURCE_UNKNOWN
+        paraplegia = None if frankel_group is None else False
+    time_critical = bool(
+        patient.rapidly_progressive_deficit
+        or (has_deficit and hours is not None and hours < acute_hours)
+        or (frankel_group is FrankelGroup.COMPLETE and hours is None)
+    )
+    escc = None if patient.escc_grade is None else ESCC_CLASSES[patient.escc_grade]
+    by_bone = patient.compression_by in (CompressionBy.BONE, CompressionBy.BOTH)
+    band = survival_band(patient.expected_survival_months)
 
-    if patient.hypervascular is not None:
-        is_hypervascular: bool | None = patient.hypervascular
-        hypervascular_source = SOURCE_CLINICIAN_SETTING
-    elif patient.histology in HYPERVASCULAR_HISTOLOGIES:
-        is_hypervascular, hypervascular_source = True, SOURCE_HISTOLOGY
+    exclusions = trial_exclusions(patient, cls is TumourClass.RADIOSENSITIVE, paraplegia)
+    if has_deficit and escc is EsccClass.HIGH_GRADE:
+        trial = TrialFit.OUTSIDE if exclusions else TrialFit.WITHIN
     else:
-        is_hypervascular, hypervascular_source = None, SOURCE_UNKNOWN
+        trial = TrialFit.NOT_APPLICABLE
 
-    is_recently_irradiated = (
-        None
-        if patient.prior_radiation is None
-        else patient.prior_radiation is PriorRadiation.RECENT
+    sins_band = None if sins.band is None else SinsBand(sins.band)
+    low_albumin = (
+        None if patient.albumin_g_dl is None else patient.albumin_g_dl < T["LOW_ALBUMIN_BELOW_G_DL"]
     )
-    has_low_albumin = (
-        None if patient.albumin_g_dl is None else patient.albumin_g_dl < LOW_ALBUMIN_BELOW_G_DL
-    )
-    wound_risk_factors = tuple(
-        label
-        for label, present in (
-            ("recent radiation to the operative field", is_recently_irradiated),
-            ("cachexia", patient.cachexia),
-            (f"albumin under {LOW_ALBUMIN_BELOW_G_DL} g/dL", has_low_albumin),
+    performance = performance_band(patient)
+    en_bloc = _is_en_bloc_candidate(patient, cls, band, tokuhashi, tomita)
+    facts: FactValues = {
+        Fact.LEVEL: patient.level,
+        Fact.REGION: region_of(patient.level),
+        Fact.TUMOUR_CLASS: cls,
+        Fact.HAS_DEFICIT: has_deficit,
+        Fact.FRANKEL: patient.frankel,
+        Fact.FRANKEL_GROUP: frankel_group,
+        Fact.IS_ESTABLISHED_PARAPLEGIA: paraplegia,
+        Fact.IS_TIME_CRITICAL: time_critical,
+        Fact.IS_RAPIDLY_PROGRESSIVE: patient.rapidly_progressive_deficit,
+        Fact.ESCC_CLASS: escc,
+        Fact.IS_COMPRESSED_BY_BONE: by_bone,
+        Fact.IS_DISCRETE: patient.compression_extent is CompressionExtent.DISCRETE,
+        Fact.IS_PROGRESSING_AFTER_RADIATION: bool(patient.progression_after_radiation),
+        Fact.PRIOR_RADIATION: patient.prior_radiation,
+        Fact.COMPRESSION_SITE: patient.compression_site,
+        Fact.SINS_BAND: sins_band,
+        Fact.PAIN: patient.pain,
+        Fact.COLLAPSE: patient.collapse,
+        Fact.ALIGNMENT: patient.alignment,
+        Fact.POSTEROLATERAL: patient.posterolateral,
+        Fact.PERFORMANCE: performance,
+        Fact.KPS_FROM_ECOG: patient.kps is None and patient.ecog is not None,
+        Fact.ASA_BAND: asa_band(patient.asa_class),
+        Fact.HAS_LOW_ALBUMIN: low_albumin,
+        Fact.HAS_CACHEXIA: patient.cachexia,
+        Fact.IS_MALNOURISHED: True
+        if patient.cachexia or low_albumin
+        else (False if patient.cachexia is False and low_albumin is False else None),
+        Fact.HAS_BLEEDING_RISK: patient.bleeding_risk,
+        Fact.FIT_FOR_OPEN_SURGERY: patient.fit_for_open_surgery,
+        Fact.SURVIVAL: band,
+        Fact.IS_65_OR_OLDER: None
+        if patient.age_years is None
+        else patient.age_years >= T["TRIAL_AGE_ALERT_FROM_YEARS"],
+        Fact.LACKS_TISSUE_DIAGNOSIS: tissue_missing,
+        Fact.IS_HYPERVASCULAR: patient.hypervascular
+        if patient.hypervascular is not None
+        else (True if patient.histology in HYPERVASCULAR_HISTOLOGIES else None),
+        Fact.TRIAL: trial,
+        Fact.PROGNOSTIC_SCORES_POOR: _scores_poor(tokuhashi, tomita),
+        Fact.PROGNOSIS_DISAGREES: _prognosis_disagrees(band, tokuhashi, tomita),
+        Fact.IS_EN_BLOC_CANDIDATE: en_bloc,
+    }
+    return facts, tuple(exclusions)
+
+
+def _scores_poor(tokuhashi: ScoreResult, tomita: ScoreResult) -> bool | None:
+    """Revised Tokuhashi 0-8 or Tomita 8-10: counted once, whichever says it."""
+    if tokuhashi.band == TOKUHASHI_UNDER_6_MONTHS or tomita.band == TOMITA_TERMINAL_CARE:
+        return True
+    if tokuhashi.band is not None or tomita.band is not None:
+        return False
+    return None
+
+
+def _prognosis_disagrees(
+    band: SurvivalBand | None, tokuhashi: ScoreResult, tomita: ScoreResult
+) -> bool:
+    """The clinician's estimate against revised Tokuhashi, or Tomita against Tokuhashi."""
+    short = tokuhashi.band == TOKUHASHI_UNDER_6_MONTHS
+    longer = tokuhashi.band is not None and not short
+    if band is not None and (
+        (band not in SURVIVAL_UNDER_6 and short) or (band in SURVIVAL_UNDER_6 and longer)
+    ):
+        return True
+    return tomita.band == TOMITA_TERMINAL_CARE and longer
+
+
+def _is_en_bloc_candidate(
+    patient: Patient,
+    cls: TumourClass,
+    band: SurvivalBand | None,
+    tokuhashi: ScoreResult,
+    tomita: ScoreResult,
+) -> bool:
+    """An isolated metastasis a specialist centre might excise en bloc (fitness aside)."""
+    slow = patient.primary_growth is not None and patient.primary_growth.value == "slow"
+    biology = cls is TumourClass.RADIORESISTANT or (slow and cls is not TumourClass.RADIOSENSITIVE)
+    if band is not None:
+        long_survival = band is SurvivalBand.MONTHS_12_OR_MORE
+    else:
+        long_survival = (
+            tokuhashi.band == TOKUHASHI_1_YEAR_OR_MORE or tomita.band == TOMITA_LONG_TERM
         )
-        if present
-    )
-    has_tenuous_wound_healing = _any_true(is_recently_irradiated, patient.cachexia, has_low_albumin)
-
-    is_end_stage_cachectic = _all_true(patient.cachexia, under_6)
-    barriers = tuple(
-        label
-        for label, present in (
-            (
-                f"poor performance status (KPS {POOR_PERFORMANCE_MAX_KPS} or less)",
-                has_poor_performance,
-            ),
-            (f"expected survival under {SHORT_SURVIVAL_BELOW_MONTHS} months", under_3),
-            ("end-stage disease with cachexia", is_end_stage_cachectic),
-        )
-        if present
-    )
-    can_tolerate = _any_true(has_poor_performance, under_3, is_end_stage_cachectic)
-
-    escc = patient.escc_grade
-    escc_group = None if escc is None else ESCC_GROUP[escc]
-    stability = sins.band
-    return Facts(
-        level=patient.level,
-        region=region_of(patient.level),
-        sins_location=sins_location_class(patient.level),
-        stability=stability,
-        is_unstable=_band_is(sins, SINS_UNSTABLE),
-        is_stable=_band_is(sins, SINS_STABLE),
-        is_indeterminate_stability=_band_is(sins, SINS_INDETERMINATE),
-        compression_site=None
-        if patient.compression_site is None
-        else patient.compression_site.value,
-        escc_group=escc_group,
-        has_high_grade_escc=None if escc_group is None else escc_group == ESCC_HIGH_GRADE,
-        has_low_grade_escc=None if escc_group is None else escc_group == ESCC_LOW_GRADE,
-        has_cord_contact=_in(escc, CORD_CONTACT_GRADES),
-        has_incomplete_paralysis=_in(patient.frankel, INCOMPLETE_PARALYSIS_GRADES),
-        has_complete_motor_loss=_in(patient.frankel, COMPLETE_MOTOR_LOSS_GRADES),
-        has_mechanical_pain=None if patient.pain is None else patient.pain is Pain.MECHANICAL,
-        is_radiosensitive=is_radiosensitive,
-        is_radioresistant=None if is_radiosensitive is None else not is_radiosensitive,
-        radiosensitivity_source=radiosensitivity_source,
-        is_hypervascular=is_hypervascular,
-        hypervascular_source=hypervascular_source,
-        has_poor_performance=has_poor_performance,
-        survival_under_3_months=under_3,
-        survival_under_6_months=under_6,
-        survival_12_months_or_more=over_12,
-        survival_source=survival_source,
-        is_tomita_terminal=_band_is(tomita, TOMITA_TERMINAL_CARE),
-        has_solitary_bone_metastasis=(
-            None
-            if bone_metastasis_extent(patient) is None
-            else bone_metastasis_extent(patient) == TOMITA_SOLITARY
-        ),
-        has_visceral_metastases=(
-            None
-            if patient.visceral_metastases is None
-            else patient.visceral_metastases is not VisceralMetastases.NONE
-        ),
-        field_previously_irradiated=(
-            None
-            if patient.prior_radiation is None
-            else patient.prior_radiation is not PriorRadiation.NONE
-        ),
-        wound_risk_factors=wound_risk_factors,
-        has_tenuous_wound_healing=has_tenuous_wound_healing,
-        can_tolerate_open_surgery=None if can_tolerate is None else not can_tolerate,
-        open_surgery_barriers=barriers,
-        has_rapidly_progressive_deficit=patient.rapidly_progressive_deficit,
+    return bool(
+        region_of(patient.level) in (Region.THORACIC, Region.LUMBAR)
+        and patient.vertebral_metastases == 1
+        and patient.extraspinal_bone_metastases == 0
+        and patient.visceral_metastases is VisceralMetastases.NONE
+        and biology
+        and long_survival
     )

@@ -1,12 +1,27 @@
-"""The patient input model and its choices. Input only: nothing here is derived."""
+"""The patient input model: every field declared once, with everything known about it.
+
+Each field carries a ``FieldSpec`` beside its pydantic constraints. The form, the
+error messages, what-if, the CSV reader, the JSON schema, "missing inputs", the
+test strategies and the benchmark generators all read the field from here.
+Input only: nothing here is derived.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 
 class Level(StrEnum):
@@ -172,6 +187,22 @@ class PriorRadiation(StrEnum):
     REMOTE = "remote"
 
 
+class CompressionExtent(StrEnum):
+    """How many levels compress the cord or cauda equina."""
+
+    SINGLE = "single"
+    CONTIGUOUS = "contiguous"
+    DISCRETE = "discrete"
+
+
+class CompressionBy(StrEnum):
+    """What compresses the cord: epidural tumour, retropulsed bone, or both."""
+
+    SOFT_TISSUE = "soft_tissue"
+    BONE = "bone"
+    BOTH = "both"
+
+
 # Conventional ECOG -> KPS mapping (scores.md table 7). Named because the
 # published mappings disagree at KPS 40-80.
 KPS_ECOG_MAPPING_NAME = "conventional ECOG-KPS table (ECOG 0 = KPS 90-100 ... ECOG 4 = KPS 10-20)"
@@ -186,12 +217,107 @@ KPS_RANGE_BY_ECOG: dict[int, tuple[int, ...]] = {
 CASE_LABEL_MAX_LENGTH = 80
 MAX_VERTEBRAL_BODIES = 33  # the whole spine, coccyx included
 MAX_EXTRASPINAL_BONE_METASTASES = 999  # beyond any count a clinician would enter
+MAX_DEFICIT_HOURS = 8760  # one year
 # A run of six or more digits, or a date, looks like a record number or a birth date.
 IDENTIFIER_PATTERN = re.compile(r"\d{6,}|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
-def _lower(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
+class FormGroup(StrEnum):
+    """The blocks of the form, in the order a clinician works through a case (NOMS)."""
+
+    CASE = "Lesion and level"
+    NEUROLOGIC = "Neurology and compression"
+    ONCOLOGIC = "Oncology"
+    MECHANICAL = "Stability (SINS)"
+    SYSTEMIC = "Fitness and general condition"
+
+
+class FieldKind(StrEnum):
+    """What sort of value a field holds; read from its type, never declared by hand."""
+
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+    WHOLE_NUMBER = "whole_number"
+    NUMBER = "number"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the tool knows about one input field besides its type and bounds."""
+
+    label: str
+    group: FormGroup
+    feeds: tuple[str, ...]
+    help: str = ""
+    unit: str | None = None
+    choice_labels: Mapping[object, str] = field(default_factory=dict)
+    what_if: tuple[object, ...] | None = None
+    """Values what-if tries; None: every choice of a choice or yes/no field."""
+    allowed_note: str | None = None
+    placeholder: str | None = None
+
+
+YES_NO_LABELS: dict[object, str] = {True: "yes", False: "no"}
+KPS_WORDS: dict[object, str] = {
+    100: "100 - normal, no complaints",
+    90: "90 - normal activity, minor symptoms",
+    80: "80 - normal activity with effort",
+    70: "70 - cares for self, cannot work",
+    60: "60 - needs occasional help",
+    50: "50 - needs considerable help and care",
+    40: "40 - disabled, needs special care",
+    30: "30 - severely disabled, in hospital",
+    20: "20 - very sick, active support needed",
+    10: "10 - moribund",
+    0: "0 - dead",
+}
+ECOG_WORDS: dict[object, str] = {
+    0: "0 - fully active",
+    1: "1 - light work only, ambulatory",
+    2: "2 - self-care, no work, up over half the day",
+    3: "3 - limited self-care, in bed or chair over half the day",
+    4: "4 - completely disabled, confined to bed or chair",
+}
+ASA_WORDS: dict[object, str] = {
+    1: "1 - healthy",
+    2: "2 - mild systemic disease",
+    3: "3 - severe systemic disease",
+    4: "4 - severe disease, a constant threat to life",
+    5: "5 - moribund, not expected to survive without the operation",
+}
+ESCC_WORDS: dict[object, str] = {
+    "0": "0 - bone only",
+    "1a": "1a - epidural, no thecal sac deformation",
+    "1b": "1b - thecal sac deformed, cord not touched",
+    "1c": "1c - thecal sac deformed, cord touched, not compressed",
+    "2": "2 - cord compressed, CSF still seen",
+    "3": "3 - cord compressed, no CSF seen",
+}
+FRANKEL_WORDS: dict[object, str] = {
+    "A": "A - complete",
+    "B": "B - sensory only",
+    "C": "C - motor useless",
+    "D": "D - motor useful",
+    "E": "E - intact",
+}
+# Thresholds the pathway tests, named once; candidate values sit on each side of them.
+KPS_WHAT_IF = (10, 30, 50, 70, 90)
+ASA_WHAT_IF = (2, 3, 4)
+SURVIVAL_WHAT_IF = (0.5, 2.0, 4.5, 9.0, 24.0)
+DEFICIT_HOURS_WHAT_IF = (12.0, 72.0)
+AGE_WHAT_IF = (50, 70)
+ALBUMIN_WHAT_IF = (3.0, 4.0)
+SINS_TOTAL_WHAT_IF = (4, 10, 15)
+
+Spec = FieldSpec
+NEURO, ONCO, MECH, SYST, CASE = (
+    FormGroup.NEUROLOGIC,
+    FormGroup.ONCOLOGIC,
+    FormGroup.MECHANICAL,
+    FormGroup.SYSTEMIC,
+    FormGroup.CASE,
+)
 
 
 class Patient(BaseModel):
@@ -205,112 +331,506 @@ class Patient(BaseModel):
         title="Patient",
     )
 
-    level: Level = Field(description="Index vertebra, C1-C7, T1-T12, L1-L5 or S1-S5.")
-    histology: Histology = Field(description="Primary tumour type.")
-    kps: int | None = Field(
-        default=None, ge=0, le=100, multiple_of=10, description="Karnofsky 0-100, steps of 10."
-    )
-    ecog: int | None = Field(default=None, ge=0, le=4, description="ECOG performance status 0-4.")
-    frankel: Frankel | None = Field(default=None, description="Frankel grade A-E.")
-    escc_grade: EsccGrade | None = Field(
-        default=None, description="Bilsky ESCC grade on axial T2 MRI: 0, 1a, 1b, 1c, 2, 3."
-    )
-    compression_site: CompressionSite | None = None
-    pain: Pain | None = None
-    bone_lesion: BoneLesion | None = None
-    alignment: Alignment | None = None
-    collapse: Collapse | None = None
-    posterolateral: Posterolateral | None = None
-    vertebral_metastases: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_VERTEBRAL_BODIES,
-        description="Vertebral bodies involved, including the index level.",
-    )
-    extraspinal_bone_metastases: int | None = Field(
-        default=None,
-        ge=0,
-        le=MAX_EXTRASPINAL_BONE_METASTASES,
-        description="Bone metastases outside the spine.",
-    )
-    visceral_metastases: VisceralMetastases | None = None
-    primary_growth: PrimaryGrowth | None = Field(
-        default=None, description="Overrides the growth rate derived from histology."
-    )
-    radiosensitivity: Radiosensitivity | None = Field(
-        default=None, description="Overrides the radiosensitivity derived from histology."
-    )
-    hypervascular: bool | None = Field(
-        default=None, description="Overrides the vascularity derived from histology."
-    )
-    prior_radiation: PriorRadiation | None = Field(
-        default=None, description="Radiotherapy to the operative field; recent = within ~3 months."
-    )
-    cachexia: bool | None = None
-    albumin_g_dl: float | None = Field(
-        default=None, ge=1.0, le=6.0, allow_inf_nan=False, description="Serum albumin."
-    )
-    expected_survival_months: float | None = Field(
-        default=None,
-        gt=0,
-        allow_inf_nan=False,
-        description="The clinician's estimate of survival in months.",
-    )
-    rapidly_progressive_deficit: bool | None = None
-    case_label: str | None = Field(
-        default=None,
-        max_length=CASE_LABEL_MAX_LENGTH,
-        description="Free teaching label; never a patient identifier.",
-    )
+    case_label: Annotated[
+        str | None,
+        Field(
+            max_length=CASE_LABEL_MAX_LENGTH,
+            description="Free teaching label; never a patient identifier.",
+        ),
+        Spec(
+            "Case label (optional)",
+            CASE,
+            (),
+            help=(
+                "A neutral teaching label such as 'Tumour board case 3'. Never a name, record "
+                "number or date of birth: anything that looks like an identifier is refused."
+            ),
+            what_if=(),
+            allowed_note="never a patient identifier",
+            placeholder="e.g. Teaching case 3",
+        ),
+    ] = None
+    level: Annotated[
+        Level,
+        Field(description="Index vertebra, C1-C7, T1-T12, L1-L5 or S1-S5."),
+        Spec(
+            "Index level",
+            CASE,
+            ("scope", "SINS location", "approach by level"),
+            help=(
+                "The vertebra treated: the level of maximal compression or the most "
+                "symptomatic lesion. Required."
+            ),
+            what_if=(),
+            placeholder="Choose a level",
+        ),
+    ]
+    histology: Annotated[
+        Histology,
+        Field(description="Primary tumour type."),
+        Spec(
+            "Primary tumour",
+            CASE,
+            ("tumour class", "revised Tokuhashi", "Tomita"),
+            help=(
+                "Histology of the primary; 'unknown primary' if it has not been found. "
+                "Required: it sets the tumour class and the prognostic score points."
+            ),
+            choice_labels={
+                "unknown_primary": "unknown primary (not yet identified)",
+                "small_cell_lung": "small-cell lung",
+                "lung": "lung (non-small-cell)",
+            },
+            what_if=(),
+            placeholder="Choose the primary",
+        ),
+    ]
+    frankel: Annotated[
+        Frankel | None,
+        Field(description="Frankel grade A-E."),
+        Spec(
+            "Frankel grade",
+            NEURO,
+            ("decompression need", "revised Tokuhashi"),
+            help=(
+                "A: no motor or sensory function below the lesion. B: some sensation, no motor "
+                "power. C: motor power of no practical use. D: useful motor power. E: intact."
+            ),
+            choice_labels=FRANKEL_WORDS,
+        ),
+    ] = None
+    deficit_duration_hours: Annotated[
+        float | None,
+        Field(
+            ge=0,
+            le=MAX_DEFICIT_HOURS,
+            allow_inf_nan=False,
+            description="Hours since the current Frankel grade began.",
+        ),
+        Spec(
+            "Hours at the current grade",
+            NEURO,
+            ("time-critical alert", "established paraplegia"),
+            help=(
+                "Frankel A-B: hours since motor function was lost completely; C: since the "
+                "patient stopped walking unaided; D: since the motor deficit began."
+            ),
+            unit="hours",
+            what_if=DEFICIT_HOURS_WHAT_IF,
+        ),
+    ] = None
+    rapidly_progressive_deficit: Annotated[
+        bool | None,
+        Field(description="Neurology worsening over hours to days."),
+        Spec(
+            "Rapidly progressive deficit",
+            NEURO,
+            ("time-critical alert",),
+            help="Neurology worsening over hours to days: involve the spine team now.",
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
+    escc_grade: Annotated[
+        EsccGrade | None,
+        Field(description="Bilsky ESCC grade on axial T2 MRI: 0, 1a, 1b, 1c, 2, 3."),
+        Spec(
+            "Bilsky ESCC grade",
+            NEURO,
+            ("decompression need", "cement candidacy"),
+            help=(
+                "Epidural compression graded on axial T2 MRI at the level of maximal "
+                "compression (Bilsky 2010); at L2-L5 it is applied to the thecal sac."
+            ),
+            choice_labels=ESCC_WORDS,
+        ),
+    ] = None
+    compression_site: Annotated[
+        CompressionSite | None,
+        Field(description="Where the epidural disease presses on the cord or thecal sac."),
+        Spec(
+            "Compression site",
+            NEURO,
+            ("choice of anterior or posterior access",),
+            help="From the front (body), from the back (posterior elements), or all round.",
+            choice_labels={"circumferential": "circumferential (all round)"},
+        ),
+    ] = None
+    compression_by: Annotated[
+        CompressionBy | None,
+        Field(description="Epidural tumour, retropulsed bone or fracture fragment, or both."),
+        Spec(
+            "Compressed by",
+            NEURO,
+            ("decompression need", "cement candidacy"),
+            help="Soft-tissue tumour, retropulsed bone or fragment, or both (counted as bone).",
+            choice_labels={"soft_tissue": "soft-tissue tumour", "bone": "bone or fragment"},
+        ),
+    ] = None
+    compression_extent: Annotated[
+        CompressionExtent | None,
+        Field(description="One level, contiguous levels, or discrete non-adjacent levels."),
+        Spec(
+            "Levels compressing",
+            NEURO,
+            ("decompression need", "trial eligibility"),
+            help=(
+                "Discrete: two or more non-adjacent levels each compressing the cord or cauda "
+                "equina (Bilsky 1c or more)."
+            ),
+            choice_labels={"discrete": "discrete (non-adjacent levels)"},
+        ),
+    ] = None
+    tissue_diagnosis: Annotated[
+        bool | None,
+        Field(description="Cancer confirmed on tissue."),
+        Spec(
+            "Tissue diagnosis",
+            ONCO,
+            ("tumour class", "biopsy alert"),
+            help="Has a biopsy or resection confirmed the cancer?",
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
+    radiosensitivity: Annotated[
+        Radiosensitivity | None,
+        Field(description="Overrides the radiosensitivity derived from histology."),
+        Spec(
+            "Radiosensitivity",
+            ONCO,
+            ("tumour class",),
+            help=(
+                "Response to conventional external-beam radiotherapy. Leave unknown to use the "
+                "class of the histology, where there is one."
+            ),
+        ),
+    ] = None
+    progression_after_radiation: Annotated[
+        bool | None,
+        Field(description="Compression or deficit progressing at a level already irradiated."),
+        Spec(
+            "Progressing after radiotherapy",
+            ONCO,
+            ("decompression need", "trial eligibility"),
+            help=(
+                "Compression or deficit progressing at a level already irradiated. Earlier "
+                "radiation alone does not mean this."
+            ),
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
+    prior_radiation: Annotated[
+        PriorRadiation | None,
+        Field(description="Radiotherapy to the operative field; recent = within ~3 months."),
+        Spec(
+            "Radiotherapy to the operative field",
+            ONCO,
+            ("wound risk", "re-irradiation", "trial eligibility"),
+            help="Recent means within about 3 months.",
+        ),
+    ] = None
+    vertebral_metastases: Annotated[
+        int | None,
+        Field(
+            ge=1,
+            le=MAX_VERTEBRAL_BODIES,
+            description="Vertebral bodies involved, including the index level.",
+        ),
+        Spec(
+            "Vertebral bodies involved",
+            ONCO,
+            ("revised Tokuhashi", "Tomita", "en bloc referral"),
+            help="Every vertebral body with metastasis, the index level included.",
+            what_if=(1, 2, 3),
+            allowed_note="the index level counts",
+        ),
+    ] = None
+    extraspinal_bone_metastases: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            le=MAX_EXTRASPINAL_BONE_METASTASES,
+            description="Bone metastases outside the spine.",
+        ),
+        Spec(
+            "Bone metastases outside the spine",
+            ONCO,
+            ("revised Tokuhashi", "Tomita", "en bloc referral"),
+            help="Number of bone foci outside the spine; 0 if none.",
+            what_if=(0, 1, 3),
+        ),
+    ] = None
+    visceral_metastases: Annotated[
+        VisceralMetastases | None,
+        Field(description="Metastases to the major internal organs."),
+        Spec(
+            "Visceral metastases",
+            ONCO,
+            ("revised Tokuhashi", "Tomita", "en bloc referral"),
+            help="Metastases to lung, liver, kidney or brain: none, removable, or unremovable.",
+            choice_labels={
+                "removable": "removable (treatable)",
+                "unremovable": "unremovable (untreatable)",
+            },
+        ),
+    ] = None
+    primary_growth: Annotated[
+        PrimaryGrowth | None,
+        Field(description="Overrides the growth rate derived from histology."),
+        Spec(
+            "Primary growth rate (Tomita)",
+            ONCO,
+            ("Tomita", "en bloc referral"),
+            help="Leave unknown to use the Tomita rate for the histology; set it to override.",
+        ),
+    ] = None
+    hypervascular: Annotated[
+        bool | None,
+        Field(description="Overrides the vascularity derived from histology."),
+        Spec(
+            "Hypervascular tumour",
+            ONCO,
+            ("embolisation planning",),
+            help="Expected to bleed heavily at surgery. Leave unknown to use the histology.",
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
+    pain: Annotated[
+        Pain | None,
+        Field(description="SINS pain item."),
+        Spec(
+            "Pain",
+            MECH,
+            ("SINS", "cement candidacy"),
+            help=(
+                "Mechanical: eases lying down, or worsens on movement or loading of the spine. "
+                "Occasional: pain that is not mechanical. Pain-free: the lesion does not hurt."
+            ),
+            choice_labels={
+                "occasional_non_mechanical": "occasional, not mechanical",
+                "pain_free": "pain-free lesion",
+            },
+        ),
+    ] = None
+    bone_lesion: Annotated[
+        BoneLesion | None,
+        Field(description="SINS bone lesion quality."),
+        Spec(
+            "Bone lesion",
+            MECH,
+            ("SINS",),
+            help="On CT: lytic, mixed lytic and blastic, or blastic.",
+            choice_labels={"mixed": "mixed (lytic and blastic)"},
+        ),
+    ] = None
+    alignment: Annotated[
+        Alignment | None,
+        Field(description="SINS radiographic alignment."),
+        Spec(
+            "Radiographic alignment",
+            MECH,
+            ("SINS", "cement candidacy"),
+            help="Subluxation or translation; a new kyphosis or scoliosis; or normal.",
+            choice_labels={
+                "subluxation_translation": "subluxation / translation",
+                "de_novo_deformity": "de novo deformity (kyphosis, scoliosis)",
+            },
+        ),
+    ] = None
+    collapse: Annotated[
+        Collapse | None,
+        Field(description="SINS vertebral body collapse."),
+        Spec(
+            "Vertebral body collapse",
+            MECH,
+            ("SINS", "cement candidacy"),
+            help=(
+                "Loss of body height: more than half, less than half, no collapse with more "
+                "than half of the body involved, or none of these."
+            ),
+            choice_labels={
+                "over_50_percent": "more than 50% collapse",
+                "under_50_percent": "less than 50% collapse",
+                "no_collapse_over_50_percent_involved": "no collapse, over 50% of body involved",
+                "none": "none of these",
+            },
+        ),
+    ] = None
+    posterolateral: Annotated[
+        Posterolateral | None,
+        Field(description="SINS posterolateral involvement of the spinal elements."),
+        Spec(
+            "Posterolateral involvement",
+            MECH,
+            ("SINS", "cement candidacy"),
+            help="Facet, pedicle or costovertebral joint fractured or replaced by tumour.",
+        ),
+    ] = None
+    sins_total: Annotated[
+        int | None,
+        Field(ge=0, le=18, description="SINS total when the items were not recorded."),
+        Spec(
+            "SINS total (if items not recorded)",
+            MECH,
+            ("stabilisation need",),
+            help=(
+                "Give the total only when the items above were not recorded; with items "
+                "given, it must fall in the range they allow."
+            ),
+            what_if=SINS_TOTAL_WHAT_IF,
+        ),
+    ] = None
+    kps: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            le=100,
+            multiple_of=10,
+            description="Karnofsky 0-100, steps of 10, before the current deficit.",
+        ),
+        Spec(
+            "Karnofsky performance status (KPS)",
+            SYST,
+            ("fitness", "revised Tokuhashi"),
+            help=(
+                "Status before the current deficit. Give KPS or ECOG; if both, they must agree ("
+                + ", ".join(
+                    f"ECOG {ecog} = KPS {min(kps)}-{max(kps)}"
+                    for ecog, kps in KPS_RANGE_BY_ECOG.items()
+                )
+                + ")."
+            ),
+            choice_labels=KPS_WORDS,
+            what_if=KPS_WHAT_IF,
+        ),
+    ] = None
+    ecog: Annotated[
+        int | None,
+        Field(ge=0, le=4, description="ECOG performance status 0-4, before the current deficit."),
+        Spec(
+            "ECOG performance status",
+            SYST,
+            ("fitness", "revised Tokuhashi"),
+            help="ECOG (WHO, Zubrod) 0-4, before the current deficit. Used when KPS is not given.",
+            choice_labels=ECOG_WORDS,
+            what_if=(0, 1, 2, 3, 4),
+        ),
+    ] = None
+    asa_class: Annotated[
+        int | None,
+        Field(ge=1, le=5, description="ASA physical status 1-5."),
+        Spec(
+            "ASA physical status",
+            SYST,
+            ("fitness",),
+            help="The anaesthetist's ASA class.",
+            choice_labels=ASA_WORDS,
+            what_if=ASA_WHAT_IF,
+        ),
+    ] = None
+    fit_for_open_surgery: Annotated[
+        bool | None,
+        Field(
+            description="The clinician's or anaesthetist's judgement of fitness for open surgery."
+        ),
+        Spec(
+            "Fit for open surgery (your judgement)",
+            SYST,
+            ("fitness",),
+            help=(
+                "Your or the anaesthetist's judgement. It replaces performance status, ASA, "
+                "albumin, cachexia and bleeding risk in the fitness class."
+            ),
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
+    age_years: Annotated[
+        int | None,
+        Field(ge=18, le=110, description="Age in years."),
+        Spec(
+            "Age (years)",
+            SYST,
+            ("trial applicability",),
+            help="Age changes how far the surgical trial applies, not the surgical risk.",
+            unit="years",
+            what_if=AGE_WHAT_IF,
+        ),
+    ] = None
+    expected_survival_months: Annotated[
+        float | None,
+        Field(
+            gt=0, allow_inf_nan=False, description="The clinician's estimate of survival in months."
+        ),
+        Spec(
+            "Expected survival (months)",
+            SYST,
+            ("fitness", "endoscopic option", "trial eligibility"),
+            help=(
+                "Your own estimate, e.g. the oncologist's. Prognostic scores are shown beside "
+                "it but never replace it."
+            ),
+            unit="months",
+            what_if=SURVIVAL_WHAT_IF,
+        ),
+    ] = None
+    cachexia: Annotated[
+        bool | None,
+        Field(description="Clinically evident loss of weight and muscle mass."),
+        Spec(
+            "Cachexia",
+            SYST,
+            ("fitness", "systemic risk of open surgery"),
+            help="Clinically evident loss of weight and muscle mass.",
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
+    albumin_g_dl: Annotated[
+        float | None,
+        Field(ge=1.0, le=6.0, allow_inf_nan=False, description="Serum albumin."),
+        Spec(
+            "Serum albumin (g/dL)",
+            SYST,
+            ("fitness", "systemic risk of open surgery"),
+            help="Most recent serum albumin in g/dL (divide g/L by 10).",
+            unit="g/dL",
+            what_if=ALBUMIN_WHAT_IF,
+        ),
+    ] = None
+    bleeding_risk: Annotated[
+        bool | None,
+        Field(description="Unpausable anticoagulation, uncorrected coagulopathy or low platelets."),
+        Spec(
+            "Bleeding risk",
+            SYST,
+            ("fitness", "endoscopic option"),
+            help=(
+                "Anticoagulation that cannot be paused, uncorrected coagulopathy, or platelets "
+                "below what the operating team accepts."
+            ),
+            choice_labels=YES_NO_LABELS,
+        ),
+    ] = None
 
-    @field_validator("level", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _level_upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator(
-        "histology",
-        "compression_site",
-        "pain",
-        "bone_lesion",
-        "alignment",
-        "collapse",
-        "posterolateral",
-        "visceral_metastases",
-        "primary_growth",
-        "radiosensitivity",
-        "prior_radiation",
-        "escc_grade",
-        mode="before",
-    )
-    @classmethod
-    def _choice_lower(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return _lower(value)
-
-    @field_validator(
-        "kps",
-        "ecog",
-        "vertebral_metastases",
-        "extraspinal_bone_metastases",
-        "albumin_g_dl",
-        "expected_survival_months",
-        mode="before",
-    )
-    @classmethod
-    def _number_is_not_a_boolean(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError("expected a number, not true/false")
-        if isinstance(value, str) and "_" in value:
-            # Python would read "4_0" as 40; a typo must not become a value.
-            raise ValueError("expected a plain number (no underscores)")
+    def _normalise(cls, value: Any, info: ValidationInfo) -> Any:
+        """Choices match case-insensitively; numbers are never booleans or '4_0'."""
+        name = info.field_name or ""
+        kind = field_kind(name)
+        if kind is FieldKind.CHOICE:
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if isinstance(value, str):
+                wanted = value.strip().lower()
+                for member in field_choices(name) or ():
+                    if member.value.lower() == wanted:
+                        return member.value
+        if kind in (FieldKind.WHOLE_NUMBER, FieldKind.NUMBER):
+            if isinstance(value, bool):
+                raise ValueError("expected a number, not true/false")
+            if isinstance(value, str) and "_" in value:
+                # Python would read "4_0" as 40; a typo must not become a value.
+                raise ValueError("expected a plain number (no underscores)")
         return value
-
-    @field_validator("frankel", mode="before")
-    @classmethod
-    def _frankel_upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("case_label")
     @classmethod
@@ -334,8 +854,132 @@ class Patient(BaseModel):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _sins_total_fits_the_items(self) -> Self:
+        if self.sins_total is not None:
+            from rules.scores import sins_item_range  # scores imports this module
 
-OPTIONAL_FIELDS: tuple[str, ...] = tuple(
-    name for name, field in Patient.model_fields.items() if not field.is_required()
-)
+            low, high = sins_item_range(self)
+            if not low <= self.sins_total <= high:
+                raise ValueError(
+                    f"sins_total {self.sins_total} disagrees with the SINS items given "
+                    f"(level and items allow {low}-{high}); correct one of them or leave "
+                    "sins_total empty"
+                )
+        return self
+
+
 INPUT_FIELDS: tuple[str, ...] = tuple(Patient.model_fields)
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(
+    name for name, info in Patient.model_fields.items() if not info.is_required()
+)
+
+
+def field_spec(name: str) -> FieldSpec:
+    """The spec declared on a field."""
+    for item in Patient.model_fields[name].metadata:
+        if isinstance(item, FieldSpec):
+            return item
+    raise LookupError(f"{name} has no FieldSpec")  # guarded by the import-time check below
+
+
+def _value_type(name: str) -> object:
+    annotation = Patient.model_fields[name].annotation
+    kinds = [kind for kind in (annotation, *get_args(annotation)) if kind is not type(None)]
+    return kinds[-1]
+
+
+def field_choices(name: str) -> tuple[StrEnum, ...] | None:
+    """The members of a choice field, else None."""
+    kind = _value_type(name)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return tuple(kind)
+    return None
+
+
+def field_kind(name: str) -> FieldKind:
+    """Choice, yes/no, whole number, number or text, from the field's type."""
+    if name not in Patient.model_fields:
+        return FieldKind.TEXT
+    kind = _value_type(name)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return FieldKind.CHOICE
+    if kind is bool:
+        return FieldKind.BOOLEAN
+    if kind is int:
+        return FieldKind.WHOLE_NUMBER
+    if kind is float:
+        return FieldKind.NUMBER
+    return FieldKind.TEXT
+
+
+def field_constraint(name: str, attribute: str) -> Any:
+    """A pydantic constraint of a field (``ge``, ``le``, ``gt``, ``multiple_of``...)."""
+    for item in Patient.model_fields[name].metadata:
+        value = getattr(item, attribute, None)
+        if value is not None and not isinstance(item, FieldSpec):
+            return value
+    return None
+
+
+def whole_number_values(name: str) -> tuple[int, ...] | None:
+    """Every value of a bounded whole-number field with at most a dozen values, else None."""
+    low, high = field_constraint(name, "ge"), field_constraint(name, "le")
+    if field_kind(name) is not FieldKind.WHOLE_NUMBER or low is None or high is None:
+        return None
+    step = int(field_constraint(name, "multiple_of") or 1)
+    values = tuple(range(int(low), int(high) + 1, step))
+    return values if len(values) <= 12 else None
+
+
+def allowed_text(name: str) -> str:
+    """What a field accepts, in words, generated from its type and constraints."""
+    kind = field_kind(name)
+    spec = field_spec(name)
+    note = f" ({spec.allowed_note})" if spec.allowed_note else ""
+    unit = f" {spec.unit}" if spec.unit and spec.unit not in ("years", "months", "hours") else ""
+    if kind is FieldKind.CHOICE:
+        return ", ".join(member.value for member in field_choices(name) or ())
+    if kind is FieldKind.BOOLEAN:
+        return "true or false (leave empty for unknown)"
+    if kind is FieldKind.TEXT:
+        return f"free text up to {field_constraint(name, 'max_length')} characters{note}"
+    low, high = field_constraint(name, "ge"), field_constraint(name, "le")
+    above = field_constraint(name, "gt")
+    step = field_constraint(name, "multiple_of")
+    noun = "a whole number" if kind is FieldKind.WHOLE_NUMBER else "a number"
+    if low is not None and high is not None:
+        span = f"{noun} from {low} to {high}"
+    elif above is not None:
+        span = f"{noun} above {above}"
+    else:
+        span = noun
+    steps = f" in steps of {step}" if step else ""
+    unit_words = f" {spec.unit}" if spec.unit in ("years", "months", "hours") else ""
+    return f"{span}{steps}{unit_words}{unit}{note}"
+
+
+def what_if_values(name: str) -> tuple[object, ...]:
+    """The values what-if tries for a field: declared ones, else every choice."""
+    spec = field_spec(name)
+    if spec.what_if is not None:
+        return spec.what_if
+    kind = field_kind(name)
+    if kind is FieldKind.BOOLEAN:
+        return (True, False)
+    if kind is FieldKind.CHOICE:
+        return tuple(member.value for member in field_choices(name) or ())
+    return ()
+
+
+def _check_every_field_has_a_spec() -> None:
+    for name, info in Patient.model_fields.items():
+        specs = [item for item in info.metadata if isinstance(item, FieldSpec)]
+        if len(specs) != 1:
+            raise TypeError(f"field {name!r} needs exactly one FieldSpec, has {len(specs)}")
+        kind = field_kind(name)
+        if kind in (FieldKind.WHOLE_NUMBER, FieldKind.NUMBER) and specs[0].what_if is None:
+            raise TypeError(f"numeric field {name!r} needs what-if values at its thresholds")
+
+
+_check_every_field_has_a_spec()

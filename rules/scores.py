@@ -415,9 +415,8 @@ def sins_location_class(level: Level) -> str:
     raise ValueError(f"level {level} has no SINS location class")
 
 
-def sins(patient: Patient) -> ScoreResult:
-    """Spinal Instability Neoplastic Score (Fisher 2010), 0-18."""
-    components = [
+def _sins_components(patient: Patient) -> list[ComponentResult]:
+    return [
         _component(
             "Location", ("level",), SINS_LOCATION_POINTS, sins_location_class(patient.level)
         ),
@@ -447,14 +446,44 @@ def sins(patient: Patient) -> ScoreResult:
             _value(patient.posterolateral),
         ),
     ]
-    return _score(
-        "SINS",
-        components,
-        SINS_BANDS,
-        _missing(patient, "pain", "bone_lesion", "alignment", "collapse", "posterolateral"),
-        "Verified against several independent sources.",
-        ("fisher2010_sins", "fisher2014_sins_radonc_reliability"),
-    )
+
+
+SINS_ITEMS = ("pain", "bone_lesion", "alignment", "collapse", "posterolateral")
+
+
+def sins_item_range(patient: Patient) -> tuple[int, int]:
+    """The lowest and highest SINS total the level and the given items allow."""
+    components = _sins_components(patient)
+    return sum(c.min for c in components), sum(c.max for c in components)
+
+
+def sins(patient: Patient) -> ScoreResult:
+    """Spinal Instability Neoplastic Score (Fisher 2010), 0-18.
+
+    A ``sins_total`` entered without (all) the items counts as the total; the
+    model has already checked it lies in the range the given items allow.
+    """
+    components = _sins_components(patient)
+    citations = ("fisher2010_sins", "fisher2014_sins_radonc_reliability")
+    quality = "Verified against several independent sources."
+    missing = _missing(patient, *SINS_ITEMS)
+    if patient.sins_total is not None and missing:
+        total = patient.sins_total
+        band = _band_for(total, SINS_BANDS)
+        return ScoreResult(
+            name="SINS",
+            total=total,
+            min=total,
+            max=total,
+            band=band.label,
+            band_meaning=band.meaning,
+            possible_bands=(band.label,),
+            components=tuple(components),
+            missing_inputs=(),
+            source_quality=f"{quality} Total entered by the clinician; items not all recorded.",
+            citations=citations,
+        )
+    return _score("SINS", components, SINS_BANDS, missing, quality, citations)
 
 
 def possible_kps(patient: Patient) -> tuple[int, ...] | None:

@@ -177,7 +177,7 @@ class Clause(BaseModel):
         else:
             if self.test in (Test.TRUE, Test.FALSE, Test.NOT_TRUE):
                 raise ValueError(f"{self.fact} is a choice: test it with one_of")
-            allowed = {member.value for member in domain}  # type: ignore[attr-defined]
+            allowed = {member.value for member in domain}
             wrong = [value for value in self.values if value not in allowed]
             if wrong or (self.test is Test.ONE_OF and not self.values):
                 raise ValueError(
@@ -251,7 +251,7 @@ class SetsNeed(BaseModel):
     @model_validator(mode="after")
     def _value_is_possible(self) -> Self:
         domain = FACT_VALUES[self.need]
-        if domain is bool or self.value not in {m.value for m in domain}:  # type: ignore[attr-defined]
+        if domain is bool or self.value not in {m.value for m in domain}:
             raise ValueError(f"need {self.need} can never be {self.value}")
         return self
 
@@ -345,10 +345,7 @@ class Rule(BaseModel):
 
     def applies(self, facts: FactValues) -> bool:
         """Whether every clause holds."""
-        for clause in self.when:
-            if not clause.holds(facts):
-                return False
-        return True
+        return all(clause.holds(facts) for clause in self.when)
 
     def first_failing(self, facts: FactValues) -> Clause | None:
         """The clause that stops the row, if any: the trace's 'decided by'."""
@@ -939,7 +936,7 @@ RULES: tuple[Rule, ...] = check_table(
             effect=CapsVerdict(
                 code="C8", options=(A.ENDOSCOPIC_TRANSPEDICULAR,), verdict=V.CAUTION
             ),
-            text="Bleeding risk: bleeding in a small endoscopic field is hard to control.",
+            text="Bleeding risk: bleeding in a small endoscopic field is hard to stop (panel convention)",  # noqa: E501
             evidence=("delagarzaramos_mstfi_frailty_index",),
             panel_convention=True,
         ),
@@ -1296,7 +1293,11 @@ RULES: tuple[Rule, ...] = check_table(
         ),
         Rule(
             id="non_operative_trial_favours_surgery",
-            when=(one_of(F.TRIAL, TrialFit.WITHIN), one_of(F.DECOMPRESSION, D.URGENT)),
+            when=(
+                one_of(F.TRIAL, TrialFit.WITHIN),
+                one_of(F.DECOMPRESSION, D.URGENT),
+                one_of(F.FITNESS, Fitness.FIT, Fitness.HIGHER_RISK, Fitness.UNKNOWN),
+            ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_STRONG),
             text=f"{PATCHELL_FIGURES}; this patient meets the trial's entry criteria.",
             evidence=("patchell2005_rct",),
@@ -1304,7 +1305,7 @@ RULES: tuple[Rule, ...] = check_table(
         Rule(
             id="non_operative_radioresistant_needs_separation",
             when=(
-                one_of(F.DECOMPRESSION, D.INDICATED),
+                one_of(F.DECOMPRESSION, *URGENT_OR_INDICATED),
                 one_of(F.TUMOUR_CLASS, TumourClass.RADIORESISTANT),
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_STRONG),
@@ -1823,7 +1824,7 @@ RULES: tuple[Rule, ...] = check_table(
         ),
         Rule(
             id="alert_age_65_or_more",
-            when=(true(F.IS_65_OR_OLDER), one_of(F.TRIAL, TrialFit.WITHIN)),
+            when=(true(F.IS_65_OR_OLDER), one_of(F.ESCC_CLASS, *CORD_CONTACT_OR_MORE)),
             effect=RaisesAlert(code="age_65_or_more", level=AlertLevel.INFO),
             text=(
                 "Aged {TRIAL_AGE_ALERT_FROM_YEARS} or more: the trial's advantage for surgery "

@@ -266,11 +266,16 @@ def how_verdicts_are_derived() -> str:
 @cache
 def rules_version() -> str:
     """A content hash of the rule table, the scoring tables and the curated evidence."""
+    return version_of(registry().content_hash)
+
+
+def version_of(evidence_hash: str) -> str:
+    """The rules version for this code and table with the given evidence content hash."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for name in SOURCE_FILES:
         digest.update((here / name).read_bytes())
-    digest.update(registry().content_hash.encode())
+    digest.update(evidence_hash.encode())
     digest.update(json.dumps([rule.model_dump(mode="json") for rule in RULES]).encode())
     return f"rules-{digest.hexdigest()[:12]}"
 
@@ -484,6 +489,25 @@ def _rank(
     return tuple(ranked), tie
 
 
+def _no_better_than_anchor(
+    options: list[OptionAssessment], fired: set[str]
+) -> list[OptionAssessment]:
+    """An option ranked below another (C21) takes at most that option's verdict."""
+    by_option = {o.approach: o for o in options}
+    for rule_id in sorted(fired):
+        effect = RULE_BY_ID[rule_id].effect
+        if not isinstance(effect, CapsVerdict) or effect.ranks_below is None:
+            continue
+        anchor = by_option[effect.ranks_below].verdict
+        for option in effect.options:
+            held = by_option[option]
+            if VERDICT_RANK[held.verdict] > VERDICT_RANK[anchor]:
+                by_option[option] = held.model_copy(
+                    update={"verdict": anchor, "deciding_rule": rule_id}
+                )
+    return [by_option[o.approach] for o in options]
+
+
 def evaluate(patient: Patient) -> Evaluation:
     """Scores, facts, needs, gates, reasons and the order: everything but the extras."""
     scores = Scores(sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient))
@@ -510,6 +534,7 @@ def evaluate(patient: Patient) -> Evaluation:
             if held is None or VERDICT_RANK[rule.effect.verdict] > VERDICT_RANK[held[0]]:
                 floors[rule.effect.option] = (rule.effect.verdict, rule.id)
     options = [_option(a, facts, caps, floors, ceiling_rules, fired) for a in Approach]
+    options = _no_better_than_anchor(options, fired)
     ranked, tie = _rank(options, floors, fired)
     return Evaluation(scores, facts, ranked, frozenset(fired), exclusions, tie)
 
@@ -587,8 +612,8 @@ def _candidate_patients(patient: Patient, name: str) -> list[Patient]:
     return variants
 
 
-def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
-    """The unknown inputs one of whose values changes the first option."""
+def decisive_candidates(patient: Patient) -> tuple[str, ...]:
+    """The unknown inputs the decisive search varies for this patient."""
     found: list[str] = []
     for name in DECISIVE_CANDIDATES:
         if getattr(patient, name) is not None:
@@ -601,11 +626,20 @@ def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
             continue
         if name == "sins_total" and all(getattr(patient, i) is not None for i in SINS_ITEMS):
             continue
-        for variant in _candidate_patients(patient, name):
-            if evaluate(variant).options[0].approach is not top:
-                found.append(name)
-                break
+        found.append(name)
     return tuple(found)
+
+
+def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
+    """The unknown inputs one of whose values changes the first option."""
+    return tuple(
+        name
+        for name in decisive_candidates(patient)
+        if any(
+            evaluate(variant).options[0].approach is not top
+            for variant in _candidate_patients(patient, name)
+        )
+    )
 
 
 def _missing_inputs(patient: Patient) -> tuple[MissingInput, ...]:

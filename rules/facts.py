@@ -444,8 +444,10 @@ def derive_facts(
     band = survival_band(patient.expected_survival_months)
 
     exclusions = trial_exclusions(patient, cls is TumourClass.RADIOSENSITIVE, paraplegia)
-    if has_deficit and escc is EsccClass.HIGH_GRADE:
-        trial = TrialFit.OUTSIDE if exclusions else TrialFit.WITHIN
+    if escc in (EsccClass.CORD_CONTACT, EsccClass.HIGH_GRADE) and exclusions:
+        trial = TrialFit.OUTSIDE
+    elif has_deficit and escc is EsccClass.HIGH_GRADE:
+        trial = TrialFit.WITHIN
     else:
         trial = TrialFit.NOT_APPLICABLE
 

@@ -218,6 +218,7 @@ CASE_LABEL_MAX_LENGTH = 80
 MAX_VERTEBRAL_BODIES = 33  # the whole spine, coccyx included
 MAX_EXTRASPINAL_BONE_METASTASES = 999  # beyond any count a clinician would enter
 MAX_DEFICIT_HOURS = 8760  # one year
+SINS_ITEM_FIELDS = ("pain", "bone_lesion", "alignment", "collapse", "posterolateral")
 # A run of six or more digits, or a date, looks like a record number or a birth date.
 IDENTIFIER_PATTERN = re.compile(r"\d{6,}|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
@@ -861,10 +862,12 @@ class Patient(BaseModel):
 
             low, high = sins_item_range(self)
             if not low <= self.sins_total <= high:
+                given = [name for name in SINS_ITEM_FIELDS if getattr(self, name) is not None]
                 raise ValueError(
                     f"sins_total {self.sins_total} disagrees with the SINS items given "
-                    f"(level and items allow {low}-{high}); correct one of them or leave "
-                    "sins_total empty"
+                    f"(level {self.level.value}"
+                    + "".join(f", {name} {getattr(self, name).value}" for name in given)
+                    + f" allow {low}-{high}); correct one of them or leave sins_total empty"
                 )
         return self
 
@@ -970,6 +973,14 @@ def what_if_values(name: str) -> tuple[object, ...]:
     if kind is FieldKind.CHOICE:
         return tuple(member.value for member in field_choices(name) or ())
     return ()
+
+
+def sins_item_range_for(fields: Mapping[str, Any]) -> tuple[int, int]:
+    """The SINS totals raw input allows, from its level and whichever items it gives."""
+    from rules.scores import sins_item_range  # scores imports this module
+
+    given = {name: fields[name] for name in ("level", *SINS_ITEM_FIELDS) if name in fields}
+    return sins_item_range(Patient.model_validate({**given, "histology": "other"}))
 
 
 def _check_every_field_has_a_spec() -> None:

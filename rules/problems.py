@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.patient import (
-    INPUT_FIELDS,
-    MAX_EXTRASPINAL_BONE_METASTASES,
-    MAX_VERTEBRAL_BODIES,
-    Patient,
-)
+from rules.patient import INPUT_FIELDS, FieldKind, Patient, allowed_text, field_choices, field_kind
 
 INPUT_LEVEL = "(input)"
 SHOWN_VALUE_MAX = 40  # longer rejected values are cut, so messages stay readable
@@ -23,18 +17,6 @@ JSON_TYPE_NAMES = {
     "int": "a number",
     "float": "a number",
     "bool": "true/false",
-}
-BOOLEAN_ALLOWED = "true or false (leave empty for unknown)"
-NUMERIC_ALLOWED: dict[str, str] = {
-    "kps": "a whole number from 0 to 100 in steps of 10",
-    "ecog": "a whole number from 0 to 4",
-    "vertebral_metastases": (
-        f"a whole number from 1 to {MAX_VERTEBRAL_BODIES} (the index level counts)"
-    ),
-    "extraspinal_bone_metastases": f"a whole number from 0 to {MAX_EXTRASPINAL_BONE_METASTASES}",
-    "albumin_g_dl": "a number from 1.0 to 6.0 (g/dL)",
-    "expected_survival_months": "a number of months above 0",
-    "case_label": "free text up to 80 characters, never a patient identifier",
 }
 
 
@@ -51,14 +33,10 @@ class InputProblem(BaseModel):
 
 
 def allowed_values(field: str) -> str | None:
-    """The allowed choices of an enum field, as a readable list, else None."""
-    info = Patient.model_fields.get(field)
-    if info is None:
+    """The allowed choices of a choice field, as a readable list, else None."""
+    if field not in Patient.model_fields or field_choices(field) is None:
         return None
-    for candidate in (info.annotation, *get_args(info.annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, Enum):
-            return ", ".join(str(member.value) for member in candidate)
-    return None
+    return allowed_text(field)
 
 
 def _describe(error: Any) -> InputProblem:
@@ -79,11 +57,10 @@ def _describe(error: Any) -> InputProblem:
     if not location:
         # Model-level ("after") validators name their fields in the message.
         text = str(error["msg"]).removeprefix("Value error, ")
-        return InputProblem(field="kps/ecog" if "ecog" in text else INPUT_LEVEL, message=text)
+        named = [name for name in ("kps/ecog", "sins_total") if name.split("/")[-1] in text]
+        return InputProblem(field=named[0] if named else INPUT_LEVEL, message=text)
     text = _lower_first(str(error["msg"]).removeprefix("Value error, "))
-    allowed = NUMERIC_ALLOWED.get(field) or (
-        BOOLEAN_ALLOWED if Patient.model_fields[field].annotation == bool | None else None
-    )
+    allowed = allowed_text(field) if field_kind(field) is not FieldKind.CHOICE else None
     suffix = f"; allowed: {allowed}" if allowed else ""
     if field == "case_label":
         # Never echo a rejected label: it may be the identifier the check is there to stop.

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.patient import (
     KPS_RANGE_BY_ECOG,
+    SINS_ITEM_FIELDS,
     Alignment,
     BoneLesion,
     Collapse,
@@ -448,7 +449,7 @@ def _sins_components(patient: Patient) -> list[ComponentResult]:
     ]
 
 
-SINS_ITEMS = ("pain", "bone_lesion", "alignment", "collapse", "posterolateral")
+SINS_ITEMS = SINS_ITEM_FIELDS
 
 
 def sins_item_range(patient: Patient) -> tuple[int, int]:

@@ -1,0 +1,88 @@
+"""Every input field is declared once and every consumer covers it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules import INPUT_FIELDS, Patient
+from rules.patient import (
+    FieldKind,
+    FormGroup,
+    allowed_text,
+    field_kind,
+    field_spec,
+    what_if_values,
+)
+from rules.problems import parse_patient
+from tests.strategies import field_values
+
+ROOT = Path(__file__).resolve().parent.parent
+OPTIONAL = [name for name in INPUT_FIELDS if not Patient.model_fields[name].is_required()]
+
+
+@pytest.mark.parametrize("name", INPUT_FIELDS)
+def test_every_field_has_a_spec_with_a_label_and_a_form_group(name: str) -> None:
+    spec = field_spec(name)
+    assert spec.label.strip()
+    assert isinstance(spec.group, FormGroup)
+
+
+@pytest.mark.parametrize("name", INPUT_FIELDS)
+def test_every_field_says_what_it_accepts(name: str) -> None:
+    assert allowed_text(name).strip()
+
+
+@pytest.mark.parametrize("name", OPTIONAL)
+def test_every_clinical_field_has_what_if_values_or_is_deliberately_not_varied(name: str) -> None:
+    values = what_if_values(name)
+    if name == "case_label":
+        assert values == ()
+        return
+    assert values, name
+    for value in values:  # each candidate is a value the model accepts
+        base = {"level": "T8", "histology": "breast", name: value}
+        assert isinstance(parse_patient(base), Patient), (name, value)
+
+
+@pytest.mark.parametrize("name", INPUT_FIELDS)
+def test_the_json_schema_carries_every_field(name: str) -> None:
+    assert name in Patient.model_json_schema()["properties"]
+
+
+@pytest.mark.parametrize("name", OPTIONAL)
+def test_every_clinical_field_names_what_it_feeds(name: str) -> None:
+    assert name == "case_label" or field_spec(name).feeds
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([n for n in INPUT_FIELDS if n not in ("level", "histology")]), st.data())
+def test_any_value_the_strategy_draws_is_accepted_alone(name: str, data: st.DataObject) -> None:
+    value = data.draw(field_values(name))
+    result = parse_patient({"level": "T8", "histology": "breast", name: value})
+    assert isinstance(result, Patient), result
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in INPUT_FIELDS if field_kind(n) in (FieldKind.WHOLE_NUMBER, FieldKind.NUMBER)]
+)
+def test_a_number_with_an_underscore_is_refused_naming_the_field(name: str) -> None:
+    problems = parse_patient({"level": "T8", "histology": "breast", name: "4_0"})
+    assert not isinstance(problems, Patient)
+    assert [p.field for p in problems] == [name]
+    assert "no underscores" in problems[0].message
+
+
+def test_the_cli_schema_lists_the_new_inputs() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "rules", "schema"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    properties = json.loads(out)["properties"]
+    for name in ("age_years", "asa_class", "sins_total", "fit_for_open_surgery"):
+        assert name in properties

@@ -1232,6 +1232,12 @@ RULES: tuple[Rule, ...] = check_table(
             when=(
                 one_of(F.TUMOUR_CLASS, TumourClass.RADIOSENSITIVE),
                 one_of(F.DECOMPRESSION, D.NONE),
+                one_of(
+                    F.STABILISATION,
+                    StabilisationNeed.NONE,
+                    StabilisationNeed.SURGICAL_OPINION,
+                    StabilisationNeed.UNKNOWN,
+                ),
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.FOR_STRONG),
             text=(
@@ -1296,6 +1302,7 @@ RULES: tuple[Rule, ...] = check_table(
             when=(
                 one_of(F.TRIAL, TrialFit.WITHIN),
                 one_of(F.DECOMPRESSION, D.URGENT),
+                not_true(F.IS_65_OR_OLDER),
                 one_of(F.FITNESS, Fitness.FIT, Fitness.HIGHER_RISK, Fitness.UNKNOWN),
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_STRONG),
@@ -1444,7 +1451,11 @@ RULES: tuple[Rule, ...] = check_table(
         # === Reasons: posterior-only ==========================================================
         Rule(
             id="posterior_trial_decompression",
-            when=(one_of(F.TRIAL, TrialFit.WITHIN), one_of(F.DECOMPRESSION, D.URGENT)),
+            when=(
+                one_of(F.TRIAL, TrialFit.WITHIN),
+                one_of(F.DECOMPRESSION, D.URGENT),
+                not_true(F.IS_65_OR_OLDER),
+            ),
             effect=GivesReason(option=A.POSTERIOR_ONLY, stance=S.FOR_MAJOR),
             text=f"{PATCHELL_FIGURES}.",
             evidence=("patchell2005_rct",),
@@ -1470,7 +1481,7 @@ RULES: tuple[Rule, ...] = check_table(
         Rule(
             id="posterior_separation_surgery_radioresistant",
             when=(
-                one_of(F.DECOMPRESSION, D.INDICATED),
+                one_of(F.DECOMPRESSION, *URGENT_OR_INDICATED),
                 one_of(F.TUMOUR_CLASS, TumourClass.RADIORESISTANT),
             ),
             effect=GivesReason(option=A.POSTERIOR_ONLY, stance=S.FOR_STRONG),
@@ -1556,7 +1567,11 @@ RULES: tuple[Rule, ...] = check_table(
         # === Reasons: anterior / anterolateral ================================================
         Rule(
             id="anterior_trial_decompression",
-            when=(one_of(F.TRIAL, TrialFit.WITHIN), one_of(F.DECOMPRESSION, D.URGENT)),
+            when=(
+                one_of(F.TRIAL, TrialFit.WITHIN),
+                one_of(F.DECOMPRESSION, D.URGENT),
+                not_true(F.IS_65_OR_OLDER),
+            ),
             effect=GivesReason(option=A.ANTERIOR_ANTEROLATERAL, stance=S.FOR_MAJOR),
             text=f"{PATCHELL_FIGURES}.",
             evidence=("patchell2005_rct",),
@@ -1608,7 +1623,11 @@ RULES: tuple[Rule, ...] = check_table(
         # === Reasons: percutaneous fixation + corpectomy ======================================
         Rule(
             id="percutaneous_fixation_trial_decompression",
-            when=(one_of(F.TRIAL, TrialFit.WITHIN), one_of(F.DECOMPRESSION, D.URGENT)),
+            when=(
+                one_of(F.TRIAL, TrialFit.WITHIN),
+                one_of(F.DECOMPRESSION, D.URGENT),
+                not_true(F.IS_65_OR_OLDER),
+            ),
             effect=GivesReason(option=A.PERCUTANEOUS_POSTERIOR_FIXATION, stance=S.FOR_MAJOR),
             text=f"{PATCHELL_FIGURES}.",
             evidence=("patchell2005_rct",),

@@ -52,6 +52,7 @@ from rules.facts import (
 )
 from rules.patient import (
     OPTIONAL_FIELDS,
+    EsccGrade,
     Frankel,
     Patient,
     field_choices,
@@ -85,6 +86,7 @@ VERDICT_BANDS: tuple[tuple[int, Verdict], ...] = (
 )
 VERDICT_BELOW_BANDS = Verdict.NOT_SUGGESTED
 # The unknown inputs whose values the pathway says may decide the first option.
+LOW_GRADES = (EsccGrade.G0, EsccGrade.G1A, EsccGrade.G1B)
 DECISIVE_CANDIDATES: tuple[str, ...] = (
     "frankel",
     "escc_grade",
@@ -626,6 +628,8 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
             continue
         if name == "sins_total" and all(getattr(patient, i) is not None for i in SINS_ITEMS):
             continue
+        if name == "compression_by" and patient.escc_grade in LOW_GRADES:
+            continue  # nothing compresses the cord at Bilsky 0-1b
         found.append(name)
     return tuple(found)
 

@@ -18,9 +18,14 @@ How the input is read:
 - A row with more or fewer cells than the header is an error naming both
   counts. A column whose header cell is empty is allowed as long as its cells
   are empty too (spreadsheets export such trailing columns).
-- Cells are stripped. Booleans accept true/false, yes/no and 1/0 in any case;
-  numbers and choices are read by the patient model itself (``parse_patient``),
-  which also writes every field message.
+- Cells are stripped. Yes/no fields (``field_kind`` BOOLEAN) accept
+  true/false, yes/no and 1/0 in any case; numbers and choices are read by the
+  patient model itself (``parse_patient``), which also writes every field message.
+
+What an ok row carries besides the verdicts: ``provisional`` (true/false, as
+``assess`` decides it: an unknown input that could change the first option, a
+first place decided by invasiveness alone, or no tissue diagnosis) and
+``decisive_missing_inputs`` (those unknown inputs, joined by ``;``).
 - A bad row never stops the run. Only an unreadable source (no header, or text
   that is not UTF-8) raises ``BatchFileError``.
 """
@@ -37,9 +42,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from rules.case_library import case_by_slug
-from rules.catalog import Approach
-from rules.engine import Evaluation, Verdict, evaluate, rules_version
-from rules.patient import INPUT_FIELDS, Patient
+from rules.catalog import Approach, Verdict
+from rules.engine import Evaluation, decisive_inputs, evaluate, rules_version
+from rules.patient import INPUT_FIELDS, FieldKind, Patient, field_kind
 from rules.problems import SHOWN_VALUE_MAX, InputProblem, parse_patient, shown
 
 ACTUAL_APPROACH_COLUMN = "actual_approach"
@@ -56,8 +61,11 @@ BOOLEAN_CELLS: dict[str, bool] = {
     "0": False,
 }
 BOOLEAN_FIELDS: frozenset[str] = frozenset(
-    name for name, info in Patient.model_fields.items() if info.annotation == bool | None
+    name for name in INPUT_FIELDS if field_kind(name) is FieldKind.BOOLEAN
 )
+PROVISIONAL_COLUMN = "provisional"
+DECISIVE_COLUMN = "decisive_missing_inputs"
+DECISIVE_SEPARATOR = ";"
 VERDICT_COLUMNS: dict[Approach, str] = {
     approach: f"verdict_{approach.value}" for approach in Approach
 }
@@ -66,6 +74,8 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "status",
     ERRORS_COLUMN,
     "top_approach",
+    PROVISIONAL_COLUMN,
+    DECISIVE_COLUMN,
     *VERDICT_COLUMNS.values(),
     "sins_total",
     "tokuhashi_total",
@@ -75,7 +85,11 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
 AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
 ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
 _INPUT_FIELD_SET = frozenset(INPUT_FIELDS)
-TEMPLATE_CASES = ("seed_thoracic_lung_unfit", "seed_lumbar_sarcoma_frail")
+TEMPLATE_CASES = (
+    "seed_thoracic_lung_unfit",
+    "seed_lumbar_sarcoma_frail",
+    "asa4_anticoagulated_high_grade",
+)
 
 
 class RowStatus(StrEnum):
@@ -127,7 +141,7 @@ def csv_row(patient: Patient, actual_approach: Approach | None = None) -> dict[s
 
 
 def template_csv() -> str:
-    """A header with every allowed column and two teaching cases, for download."""
+    """A header with every allowed column and three teaching cases, for download."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=ALLOWED_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -294,7 +308,7 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
             problems.extend(patient)
         elif not problems:
             try:
-                _record_assessment(row, evaluate(patient), actual, tally)
+                _record_assessment(row, patient, evaluate(patient), actual, tally)
             except Exception as error:  # one row's fault must not stop the run
                 problems.append(
                     InputProblem(
@@ -322,13 +336,33 @@ def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
     return row
 
 
+def provisional(patient: Patient, evaluation: Evaluation) -> tuple[bool, tuple[str, ...]]:
+    """Whether the answer is provisional, and the unknown inputs that could change the top.
+
+    The same three grounds ``assess`` gives (``Assessment.provisional_reasons``), without
+    its alerts, trace and citations.
+    """
+    decisive = decisive_inputs(patient, evaluation.options[0].approach)
+    return (
+        bool(decisive) or evaluation.tie_decided_top or patient.tissue_diagnosis is False,
+        decisive,
+    )
+
+
 def _record_assessment(
-    row: dict[str, str], assessment: Evaluation, actual: Approach | None, tally: _Tally
+    row: dict[str, str],
+    patient: Patient,
+    assessment: Evaluation,
+    actual: Approach | None,
+    tally: _Tally,
 ) -> None:
     """Fill in an ok row's results and count them."""
     scores = assessment.scores
     top = assessment.options[0].approach
+    is_provisional, decisive = provisional(patient, assessment)
     row["top_approach"] = top.value
+    row[PROVISIONAL_COLUMN] = "true" if is_provisional else "false"
+    row[DECISIVE_COLUMN] = DECISIVE_SEPARATOR.join(decisive)
     row["sins_total"] = _number(scores.sins.total)
     row["tokuhashi_total"] = _number(scores.tokuhashi.total)
     row["tomita_total"] = _number(scores.tomita.total)

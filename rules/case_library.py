@@ -2,7 +2,9 @@
 
 A case file holds the same fields as the command-line input, plus a title, a
 teaching point, the evidence ids it illustrates and ``checks``: the teaching
-point stated in terms the engine's output can be tested against.
+point stated in terms the engine's output can be tested against: the top
+option, verdicts, reasons and alerts by rule id, the four NOMS needs, and
+whether the answer is provisional and which unknown inputs decide it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from evidence import registry
-from rules.catalog import Approach
-from rules.engine import Verdict
+from rules.catalog import Approach, Verdict
+from rules.engine import Assessment
 from rules.patient import Patient
 
 CASES_DIR = Path(__file__).with_name("cases")
@@ -38,6 +41,11 @@ class CaseChecks(BaseModel):
     sins_band: str | None = None
     tokuhashi_total: int | None = None
     incomplete_scores: tuple[str, ...] = ()
+    needs: dict[Literal["decompression", "stabilisation", "cement_candidate", "fitness"], str] = (
+        Field(default_factory=dict)
+    )
+    provisional: bool | None = None
+    decisive_missing_inputs: tuple[str, ...] | None = None
 
 
 class TeachingCase(BaseModel):
@@ -78,3 +86,59 @@ def case_by_slug(slug: str) -> TeachingCase:
         if case.slug == slug:
             return case
     raise KeyError(f"no teaching case {slug!r}")
+
+
+def failed_checks(case: TeachingCase, assessment: Assessment) -> list[str]:
+    """Each of the case's checks that the assessment does not meet, in words; empty if all hold."""
+    checks = case.checks
+    failed: list[str] = []
+    verdicts = {option.approach: option.verdict for option in assessment.options}
+    reasons = {
+        option.approach: {reason.rule for reason in option.reasons} for option in assessment.options
+    }
+    top = assessment.options[0].approach
+    if checks.top is not None and top is not checks.top:
+        failed.append(f"top is {top.value}, expected {checks.top.value}")
+    for approach, verdict in checks.verdicts.items():
+        if verdicts[approach] is not verdict:
+            failed.append(
+                f"{approach.value} is {verdicts[approach].value}, expected {verdict.value}"
+            )
+    for verdict in checks.verdicts_not:
+        if verdict in verdicts.values():
+            failed.append(f"some option is {verdict.value}")
+    for approach, rule_ids in checks.reasons.items():
+        if missing := set(rule_ids) - reasons[approach]:
+            failed.append(f"{approach.value} lacks reasons {sorted(missing)}")
+    for approach, rule_ids in checks.absent_reasons.items():
+        if present := set(rule_ids) & reasons[approach]:
+            failed.append(f"{approach.value} has reasons {sorted(present)}")
+    codes = [alert.code for alert in assessment.alerts]
+    if missing_alerts := set(checks.alerts) - set(codes):
+        failed.append(f"alerts {sorted(missing_alerts)} not raised")
+    if checks.first_alert_level is not None and (
+        not assessment.alerts or assessment.alerts[0].level.value != checks.first_alert_level
+    ):
+        failed.append(f"first alert is not {checks.first_alert_level}")
+    scores = assessment.scores
+    if checks.sins_total is not None and scores.sins.total != checks.sins_total:
+        failed.append(f"SINS is {scores.sins.total}, expected {checks.sins_total}")
+    if checks.sins_band is not None and scores.sins.band != checks.sins_band:
+        failed.append(f"SINS band is {scores.sins.band}, expected {checks.sins_band}")
+    if checks.tokuhashi_total is not None and scores.tokuhashi.total != checks.tokuhashi_total:
+        failed.append(f"Tokuhashi is {scores.tokuhashi.total}, expected {checks.tokuhashi_total}")
+    for name in checks.incomplete_scores:
+        if getattr(scores, name).total is not None:
+            failed.append(f"{name} has a total")
+    for need, value in checks.needs.items():
+        actual = getattr(assessment.needs, need).value
+        if actual != value:
+            failed.append(f"{need} need is {actual}, expected {value}")
+    if checks.provisional is not None and assessment.provisional is not checks.provisional:
+        failed.append(f"provisional is {assessment.provisional}")
+    if (
+        checks.decisive_missing_inputs is not None
+        and assessment.decisive_missing_inputs != checks.decisive_missing_inputs
+    ):
+        failed.append(f"decisive missing inputs are {assessment.decisive_missing_inputs}")
+    return failed

@@ -1,4 +1,7 @@
-"""A printable PDF of an assessment (fpdf2): inputs, scores with working, options, references.
+"""A printable PDF of an assessment (fpdf2), in the Markdown report's order.
+
+Whether it is provisional, the four NOMS assessments, alerts, the options best first,
+then inputs, scores with working and references.
 
 The built-in PDF fonts cover Latin-1 only, so text is folded to Latin-1 first;
 that keeps the report free of any font file the machine might lack.
@@ -12,7 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from rules.engine import VERDICT_LABELS, Assessment
-from rules.report import DISCLAIMER, score_line
+from rules.report import DISCLAIMER, need_lines, provisional_text, score_line
 
 FONT = "Helvetica"
 LINE_MM = 5.0
@@ -102,16 +105,44 @@ def pdf_report(assessment: Assessment, today: date | None = None) -> bytes:
     if patient.case_label:
         _line(pdf, f"Case: {patient.case_label}")
 
-    _heading(pdf, "Inputs")
-    known = patient.model_dump(mode="json", exclude={"case_label"}, exclude_none=True)
-    _line(pdf, "; ".join(f"{field}: {value}" for field, value in known.items()))
-    if assessment.missing_inputs:
-        _line(pdf, "Unknown: " + ", ".join(item.field for item in assessment.missing_inputs))
+    provisional = provisional_text(assessment)
+    if provisional is not None:
+        pdf.ln(1)
+        pdf.set_font(FONT, style="B", size=10)
+        pdf.set_text_color(*VERDICT_COLOURS["caution"])
+        _line(pdf, provisional)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font(FONT, size=9)
+
+    _heading(pdf, "Assessments (NOMS)")
+    for heading, text in need_lines(assessment):
+        pdf.set_font(FONT, style="B", size=9)
+        _line(pdf, heading)
+        pdf.set_font(FONT, size=9)
+        _line(pdf, text, 4)
 
     if assessment.alerts:
         _heading(pdf, "Alerts")
         for alert in assessment.alerts:
             _line(pdf, f"{alert.level.value.upper()}: {alert.text}")
+
+    numbers = {reference_id: n for n, reference_id in enumerate(assessment.citations, 1)}
+    _heading(pdf, "Options, best first")
+    for rank, option in enumerate(assessment.options, 1):
+        pdf.set_font(FONT, style="B", size=10)
+        pdf.set_text_color(*VERDICT_COLOURS[option.verdict.value])
+        _line(pdf, f"{rank}. {option.label}: {VERDICT_LABELS[option.verdict]}")
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font(FONT, size=9)
+        for reason in option.reasons:
+            marks = ", ".join(str(numbers[c]) for c in reason.citations)
+            _line(pdf, f"[{reason.direction.value}] {reason.text} [{marks}]", 4)
+
+    _heading(pdf, "Inputs")
+    known = patient.model_dump(mode="json", exclude={"case_label"}, exclude_none=True)
+    _line(pdf, "; ".join(f"{field}: {value}" for field, value in known.items()))
+    if assessment.missing_inputs:
+        _line(pdf, "Unknown: " + ", ".join(item.field for item in assessment.missing_inputs))
 
     _heading(pdf, "Scores")
     scores = assessment.scores
@@ -133,18 +164,6 @@ def pdf_report(assessment: Assessment, today: date | None = None) -> bytes:
             f"Bilsky ESCC {assessment.bilsky.grade} ({assessment.bilsky.definition}): "
             f"{assessment.bilsky.group}. {assessment.bilsky.meaning}",
         )
-
-    numbers = {reference_id: n for n, reference_id in enumerate(assessment.citations, 1)}
-    _heading(pdf, "Options, best first")
-    for rank, option in enumerate(assessment.options, 1):
-        pdf.set_font(FONT, style="B", size=10)
-        pdf.set_text_color(*VERDICT_COLOURS[option.verdict.value])
-        _line(pdf, f"{rank}. {option.label}: {VERDICT_LABELS[option.verdict]}")
-        pdf.set_text_color(0, 0, 0)
-        pdf.set_font(FONT, size=9)
-        for reason in option.reasons:
-            marks = ", ".join(str(numbers[c]) for c in reason.citations)
-            _line(pdf, f"[{reason.direction.value}] {reason.text} [{marks}]", 4)
 
     _heading(pdf, "References")
     for reference_id, number in numbers.items():

@@ -30,8 +30,55 @@ def score_line(score: ScoreResult) -> str:
     return f"{score.name}: {value}; band: {band}"
 
 
+NEED_HEADINGS: tuple[tuple[str, str], ...] = (
+    ("decompression", "Neurologic and oncologic: decompression"),
+    ("stabilisation", "Mechanical: stabilisation"),
+    ("cement_candidate", "Mechanical: cement candidate"),
+    ("fitness", "Systemic: fitness"),
+)
+
+
+def provisional_text(assessment: Assessment) -> str | None:
+    """ "Provisional: ..." naming the decisive unknown inputs, or None when the answer is firm."""
+    if not assessment.provisional:
+        return None
+    parts: list[str] = []
+    if assessment.decisive_missing_inputs:
+        parts.append(
+            "the first option could change once these are known: "
+            + ", ".join(assessment.decisive_missing_inputs)
+        )
+    decisive_reasons = {
+        f"{name} is unknown and could change the first option"
+        for name in assessment.decisive_missing_inputs
+    }
+    parts.extend(r for r in assessment.provisional_reasons if r not in decisive_reasons)
+    return "Provisional: " + "; ".join(parts) + "."
+
+
+def need_lines(assessment: Assessment) -> list[tuple[str, str]]:
+    """The four NOMS assessments as (heading, one line of value and what it came from)."""
+    needs = assessment.needs
+    lines: list[tuple[str, str]] = []
+    for name, heading in NEED_HEADINGS:
+        need = getattr(needs, name)
+        detail = "; ".join(need.source)
+        if name == "decompression":
+            detail += f"; tumour class {needs.tumour_class}"
+        if name == "stabilisation":
+            detail += f"; {score_line(assessment.scores.sins)}"
+        if need.presumed:
+            detail += f"; presumed: {', '.join(need.presumed)}"
+        lines.append((heading, f"{need.value.replace('_', ' ')} ({detail})"))
+    return lines
+
+
 def to_markdown(assessment: Assessment, today: date | None = None) -> str:
-    """The assessment as Markdown: alerts, scores with working, options, references."""
+    """The assessment as Markdown.
+
+    Order: whether it is provisional, the four NOMS assessments, alerts, the options
+    best first, then scores with working, inputs and references.
+    """
     stamp = (today or date.today()).isoformat()
     patient = assessment.patient
     lines = [
@@ -43,13 +90,24 @@ def to_markdown(assessment: Assessment, today: date | None = None) -> str:
     ]
     if patient.case_label:
         lines.append(f"Case: {_escape(patient.case_label)}")
-    lines += ["", "## Inputs", ""]
-    for field, value in patient.model_dump(mode="json", exclude={"case_label"}).items():
-        lines.append(f"- {field}: {'unknown' if value is None else value}")
+    provisional = provisional_text(assessment)
+    if provisional is not None:
+        lines += ["", f"**{provisional}**"]
+    lines += ["", "## Assessments (NOMS)", ""]
+    lines += [f"- **{heading}**: {text}" for heading, text in need_lines(assessment)]
     if assessment.alerts:
         lines += ["", "## Alerts", ""]
         lines += [f"- **{alert.level.value.upper()}**: {alert.text}" for alert in assessment.alerts]
-    lines += ["", "## Scores", ""]
+    numbers = {reference_id: n for n, reference_id in enumerate(assessment.citations, 1)}
+    lines += ["", "## Options, best first", ""]
+    for rank, option in enumerate(assessment.options, 1):
+        lines.append(f"### {rank}. {option.label}: {VERDICT_LABELS[option.verdict]}")
+        lines.append("")
+        for reason in option.reasons:
+            marks = ",".join(str(numbers[c]) for c in reason.citations)
+            lines.append(f"- ({reason.direction.value}) {reason.text} [{marks}]")
+        lines.append("")
+    lines += ["## Scores", ""]
     scores = assessment.scores
     for score in (scores.sins, scores.tokuhashi, scores.tomita):
         lines.append(f"### {score_line(score)}")
@@ -68,15 +126,10 @@ def to_markdown(assessment: Assessment, today: date | None = None) -> str:
             f"Bilsky ESCC {assessment.bilsky.grade} ({assessment.bilsky.definition}): "
             f"{assessment.bilsky.group}. {assessment.bilsky.meaning}"
         )
-    lines += ["", "## Options, best first", ""]
-    numbers = {reference_id: n for n, reference_id in enumerate(assessment.citations, 1)}
-    for rank, option in enumerate(assessment.options, 1):
-        lines.append(f"### {rank}. {option.label}: {VERDICT_LABELS[option.verdict]}")
-        lines.append("")
-        for reason in option.reasons:
-            marks = ",".join(str(numbers[c]) for c in reason.citations)
-            lines.append(f"- ({reason.direction.value}) {reason.text} [{marks}]")
-        lines.append("")
+    lines += ["", "## Inputs", ""]
+    for field, value in patient.model_dump(mode="json", exclude={"case_label"}).items():
+        lines.append(f"- {field}: {'unknown' if value is None else value}")
+    lines.append("")
     if assessment.missing_inputs:
         lines += ["## Missing inputs", ""]
         lines += [

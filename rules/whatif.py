@@ -1,8 +1,9 @@
 """What would change the answer: single-input changes, and the unknowns filled in.
 
-Candidate values for each input come from its choices, or, for numbers, from
-one value on each side of every threshold the rules and score tables use, so a
-change is tried wherever it could matter and nowhere else.
+Candidate values for each input come from its field spec (``what_if_values``):
+every choice of a choice or yes/no field, and for numbers one value on each side
+of every threshold the pathway tests, declared once beside the field. A field
+whose spec declares no values (the case label, level, histology) is not varied.
 """
 
 from __future__ import annotations
@@ -11,47 +12,16 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Iterator
-from enum import Enum
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.catalog import Approach
-from rules.engine import Verdict, evaluate
-from rules.facts import (
-    END_STAGE_BELOW_MONTHS,
-    LONG_SURVIVAL_FROM_MONTHS,
-    LOW_ALBUMIN_BELOW_G_DL,
-    SHORT_SURVIVAL_BELOW_MONTHS,
-)
-from rules.patient import KPS_RANGE_BY_ECOG, Patient
+from rules.catalog import Approach, Verdict
+from rules.engine import evaluate
+from rules.patient import INPUT_FIELDS, Patient, field_choices, what_if_values
 
 ENUMERATION_LIMIT = 1024
-NOT_VARIED = frozenset({"case_label"})
 PAIRED_FIELDS = {"kps": "ecog", "ecog": "kps"}
-
-KPS_STEP = 10
-KPS_CANDIDATES = tuple(range(0, 101, KPS_STEP))
-ECOG_CANDIDATES = tuple(KPS_RANGE_BY_ECOG)
-ALBUMIN_CANDIDATES = (LOW_ALBUMIN_BELOW_G_DL - 0.5, LOW_ALBUMIN_BELOW_G_DL + 0.5)
-_SURVIVAL_EDGES = (SHORT_SURVIVAL_BELOW_MONTHS, END_STAGE_BELOW_MONTHS, LONG_SURVIVAL_FROM_MONTHS)
-# One value inside each survival interval the rules distinguish.
-SURVIVAL_CANDIDATES = (
-    SHORT_SURVIVAL_BELOW_MONTHS / 2,
-    *((low + high) / 2 for low, high in itertools.pairwise(_SURVIVAL_EDGES)),
-    LONG_SURVIVAL_FROM_MONTHS * 2,
-)
-# Counts on each side of the Tokuhashi and Tomita table edges.
-VERTEBRAL_CANDIDATES = (1, 2, 3)
-EXTRASPINAL_CANDIDATES = (0, 1, 3)
-NUMERIC_CANDIDATES: dict[str, tuple[Any, ...]] = {
-    "kps": KPS_CANDIDATES,
-    "ecog": ECOG_CANDIDATES,
-    "albumin_g_dl": ALBUMIN_CANDIDATES,
-    "expected_survival_months": SURVIVAL_CANDIDATES,
-    "vertebral_metastases": VERTEBRAL_CANDIDATES,
-    "extraspinal_bone_metastases": EXTRASPINAL_CANDIDATES,
-}
 
 
 class VerdictChange(BaseModel):
@@ -112,16 +82,17 @@ class WhatIf(BaseModel):
 
 
 def candidates(field: str) -> tuple[Any, ...]:
-    """Every value worth trying for a field."""
-    if field in NUMERIC_CANDIDATES:
-        return NUMERIC_CANDIDATES[field]
-    annotation = Patient.model_fields[field].annotation
-    for kind in (annotation, *get_args(annotation)):
-        if kind is bool:
-            return (True, False)
-        if isinstance(kind, type) and issubclass(kind, Enum):
-            return tuple(member.value for member in kind)
-    raise ValueError(f"no candidate values for field {field!r}")
+    """Every value worth trying for a field, from its spec; choices as enum members."""
+    values = what_if_values(field)
+    choices = field_choices(field)
+    if choices is None:
+        return values
+    by_value = {member.value: member for member in choices}
+    return tuple(by_value[str(value)] for value in values)
+
+
+VARIED_FIELDS: tuple[str, ...] = tuple(name for name in INPUT_FIELDS if candidates(name))
+NOT_VARIED: frozenset[str] = frozenset(INPUT_FIELDS) - frozenset(VARIED_FIELDS)
 
 
 def _verdicts(patient: Patient) -> tuple[Approach, dict[Approach, Verdict]]:
@@ -130,17 +101,23 @@ def _verdicts(patient: Patient) -> tuple[Approach, dict[Approach, Verdict]]:
 
 
 def _variant(base: dict[str, Any], field: str, value: Any) -> tuple[Patient, str | None] | None:
+    """The patient with one input changed, or None when the model rejects the change.
+
+    Changing KPS or ECOG so that it contradicts the other clears the other.
+    """
     data = {**base, field: value}
-    cleared = None
     partner = PAIRED_FIELDS.get(field)
     if partner and data.get(partner) is not None:
         try:
             return Patient.model_validate(data), None
         except ValidationError:
             data[partner] = None
-            cleared = partner
+            try:
+                return Patient.model_validate(data), partner
+            except ValidationError:
+                return None
     try:
-        return Patient.model_validate(data), cleared
+        return Patient.model_validate(data), None
     except ValidationError:
         return None
 
@@ -150,12 +127,10 @@ def single_changes(patient: Patient) -> tuple[Flip, ...]:
 
     Values of one input that change the answer in the same way are grouped.
     """
-    base = patient.model_dump(mode="json")
+    base = dict(patient)
     top_before, before = _verdicts(patient)
     grouped: dict[tuple[Any, ...], list[Any]] = {}
-    for field in Patient.model_fields:
-        if field in NOT_VARIED:
-            continue
+    for field in VARIED_FIELDS:
         for value in candidates(field):
             if value == base[field]:
                 continue
@@ -186,11 +161,7 @@ def single_changes(patient: Patient) -> tuple[Flip, ...]:
 
 
 def _unknowns(patient: Patient) -> list[str]:
-    unknown = [
-        field
-        for field in Patient.model_fields
-        if field not in NOT_VARIED and getattr(patient, field) is None
-    ]
+    unknown = [field for field in VARIED_FIELDS if getattr(patient, field) is None]
     if patient.kps is not None or patient.ecog is not None:
         unknown = [field for field in unknown if field not in PAIRED_FIELDS]
     elif "ecog" in unknown:
@@ -199,9 +170,13 @@ def _unknowns(patient: Patient) -> list[str]:
 
 
 def _fills(patient: Patient, fields: tuple[str, ...]) -> Iterator[Patient]:
-    base = patient.model_dump(mode="json")
+    """Every valid way to fill ``fields``; combinations the model rejects are skipped."""
+    base = dict(patient)
     for values in itertools.product(*(candidates(field) for field in fields)):
-        yield Patient.model_validate({**base, **dict(zip(fields, values, strict=True))})
+        try:
+            yield Patient.model_validate({**base, **dict(zip(fields, values, strict=True))})
+        except ValidationError:
+            continue  # e.g. a SINS total outside what the given items allow
 
 
 def _combinations(fields: tuple[str, ...]) -> int:
@@ -211,7 +186,11 @@ def _combinations(fields: tuple[str, ...]) -> int:
 def unknown_fill(
     patient: Patient, flips: tuple[Flip, ...] | None = None, limit: int = ENUMERATION_LIMIT
 ) -> UnknownFill:
-    """Fill the unknown inputs every possible way, when there are few enough combinations."""
+    """Fill the unknown inputs every possible way, when there are few enough combinations.
+
+    ``combinations`` counts the candidate tuples; ones the input model rejects
+    (a SINS total the items rule out) are left out of the counts.
+    """
     unknown = tuple(_unknowns(patient))
     filled, only_decisive = unknown, False
     if _combinations(filled) > limit:

@@ -29,11 +29,12 @@ from rules.batch import (
     run_batch,
     template_csv,
 )
+from rules.case_library import case_by_slug
 from rules.patient import INPUT_FIELDS
 from tests.strategies import patient_fields
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((REPO_ROOT / "examples").glob("*.json"))
+EXAMPLES = sorted((REPO_ROOT / "rules" / "cases").glob("seed_*.json"))
 EXIT_BAD_INPUT = 2
 BOM = "\ufeff"
 
@@ -60,6 +61,8 @@ def expected_results(assessment: Assessment) -> dict[str, str]:
     }
     return {
         "top_approach": assessment.options[0].approach.value,
+        "provisional": "true" if assessment.provisional else "false",
+        "decisive_missing_inputs": ";".join(assessment.decisive_missing_inputs),
         **{VERDICT_COLUMNS[o.approach]: o.verdict.value for o in assessment.options},
         **{name: "" if total is None else str(total) for name, total in totals.items()},
     }
@@ -67,6 +70,8 @@ def expected_results(assessment: Assessment) -> dict[str, str]:
 
 RESULT_COLUMNS = (
     "top_approach",
+    "provisional",
+    "decisive_missing_inputs",
     *VERDICT_COLUMNS.values(),
     "sins_total",
     "tokuhashi_total",
@@ -229,7 +234,7 @@ def test_unknown_column_makes_every_row_an_error_naming_it() -> None:
     rows, summary = run_text("level,histology,kps_score\nT8,lung,50\nT8,lng,\n")
     assert [row["status"] for row in rows] == ["error", "error"]
     assert [error_fields(row) for row in rows] == [["kps_score"], ["kps_score", "histology"]]
-    assert "allowed columns: level, histology" in rows[0]["errors"]
+    assert "allowed columns: case_label, level, histology" in rows[0]["errors"]
     assert [problem.field for problem in summary.header_problems] == ["kps_score"]
 
 
@@ -363,12 +368,12 @@ def test_template_has_every_column_and_rows_that_pass() -> None:
     text = template_csv()
     assert next(csv.reader(io.StringIO(text))) == list(ALLOWED_COLUMNS)
     rows, summary = run_text(text)
-    assert summary.rows == 2
-    assert [row["status"] for row in rows] == ["ok", "ok"]
+    assert summary.rows == 3
+    assert [row["status"] for row in rows] == ["ok", "ok", "ok"]
 
 
 def test_csv_row_reads_back_as_the_same_patient() -> None:
-    patient = Patient.model_validate(json.loads(EXAMPLES[0].read_text(encoding="utf-8")))
+    patient = case_by_slug(EXAMPLES[0].stem).patient
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=ALLOWED_COLUMNS)
     writer.writeheader()
@@ -460,8 +465,7 @@ def test_cli_batch_gives_what_cli_assess_gives_for_each_patient(tmp_path: Path) 
         writer = csv.DictWriter(stream, fieldnames=ALLOWED_COLUMNS)
         writer.writeheader()
         for example in EXAMPLES:
-            data = json.loads(example.read_text(encoding="utf-8"))
-            writer.writerow(csv_row(Patient.model_validate(data)))
+            writer.writerow(csv_row(case_by_slug(example.stem).patient))
     result = run_cli("batch", str(source), "-o", str(tmp_path / "out.csv"))
     assert result.returncode == 0, result.stderr
     with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as stream:
@@ -551,3 +555,35 @@ def test_cli_batch_reads_a_pipe_given_as_a_path() -> None:
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8"))))
     assert [row["status"] for row in rows] == ["ok"]
+
+
+def test_moribund_row_has_every_operation_not_suggested() -> None:
+    # KPS 20 is moribund (C2): every operation is not suggested, whatever the compression.
+    rows, _ = run_text("level,histology,kps,frankel,escc_grade\nT8,lung,20,C,3\n")
+    assert rows[0]["status"] == "ok", rows[0]["errors"]
+    assert rows[0]["verdict_posterior_only"] == "not_suggested"
+    assert rows[0]["verdict_anterior_anterolateral"] == "not_suggested"
+    assert rows[0]["top_approach"] == "non_operative"
+
+
+def test_row_without_a_bilsky_grade_is_provisional_naming_escc_grade() -> None:
+    # Frankel C in a fit patient: with Bilsky 2-3 the need is urgent (an operation leads),
+    # with 0-1b it is none (radiotherapy leads), so the missing grade decides the top.
+    rows, _ = run_text("level,histology,kps,asa_class,frankel\nT8,breast,80,2,C\n")
+    assert rows[0]["provisional"] == "true"
+    assert "escc_grade" in rows[0]["decisive_missing_inputs"].split(";")
+
+
+def test_boolean_columns_are_exactly_the_yes_no_fields() -> None:
+    from rules.batch import BOOLEAN_FIELDS
+
+    assert "bleeding_risk" in BOOLEAN_FIELDS
+    assert "tissue_diagnosis" in BOOLEAN_FIELDS
+    assert "kps" not in BOOLEAN_FIELDS
+    rows, _ = run_text("level,histology,bleeding_risk,tissue_diagnosis\nT8,lung,YES,0\n")
+    assert rows[0]["status"] == "ok", rows[0]["errors"]
+
+
+def test_template_header_covers_every_input_field() -> None:
+    header = next(csv.reader(io.StringIO(template_csv())))
+    assert set(INPUT_FIELDS) <= set(header)

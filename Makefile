@@ -1,7 +1,8 @@
 # spine-mets-approach — build / run / test entry points.
 #
 #   make run    start the Streamlit app on http://localhost:8501
-#   make test   lint + typecheck + full pytest suite (incl. real-browser tests)
+#   make test   lint + typecheck + import contracts + full pytest suite (incl. real-browser
+#               tests) with a branch-coverage floor
 #
 # Everything runs from .venv/bin/... (no activation). The venv is built from the hashed
 # lock file only; a changed requirements-dev.lock rebuilds it from scratch.
@@ -35,15 +36,18 @@ UV_COMPILE := $(UV) pip compile pyproject.toml --generate-hashes \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade,)
 
 PYTEST_ARGS ?=
+# Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
+COV_ARGS := --cov
 
-.PHONY: help venv .venv run chromium lint format typecheck test bench lock clean
+.PHONY: help venv .venv run chromium lint format typecheck contracts test bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
-	@echo "make test       lint + typecheck + pytest (all tests, incl. browser)"
+	@echo "make test       lint + typecheck + contracts + pytest with coverage floor (incl. browser)"
 	@echo "make lint       ruff format --check + ruff check"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make typecheck  mypy (strict)"
+	@echo "make contracts  import-linter: layering and core/services contracts (pyproject.toml)"
 	@echo "make chromium   install Debian chromium if missing"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
@@ -95,12 +99,18 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The layering of STYLE.md as import contracts ([tool.importlinter] in pyproject.toml);
+# unlike ruff's per-file bans these follow indirect imports too.
+contracts: $(STAMP)
+	$(BIN)/lint-imports --no-logo
+
 # Runs every gate even if an earlier one fails, then exits non-zero if any failed.
 test: $(STAMP) chromium
 	@rc=0; \
 	$(MAKE) --no-print-directory lint      || rc=1; \
 	$(MAKE) --no-print-directory typecheck || rc=1; \
-	$(PY) -m pytest $(PYTEST_ARGS)         || rc=1; \
+	$(MAKE) --no-print-directory contracts || rc=1; \
+	$(PY) -m pytest $(COV_ARGS) $(PYTEST_ARGS) || rc=1; \
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)" >&2; fi; \
 	exit $$rc
 
@@ -133,4 +143,5 @@ lock: $(UV)
 	done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis artifacts
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis artifacts \
+		.import_linter_cache .grimp_cache .coverage .coverage.*

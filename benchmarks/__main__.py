@@ -27,14 +27,13 @@ import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 
 from rules import Approach, Patient, assess
 from rules.batch import ACTUAL_APPROACH_COLUMN, ALLOWED_COLUMNS, csv_row
 from rules.case_library import teaching_cases
-from rules.patient import KPS_RANGE_BY_ECOG
+from rules.patient import KPS_RANGE_BY_ECOG, field_choices, what_if_values
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest  # noqa: TID251 - this benchmark measures the UI
@@ -72,12 +71,6 @@ INVALID_CELLS: dict[str, tuple[str, ...]] = {
     "histology": ("lng",),
     "level": ("",),
     "cachexia": ("maybe",),
-}
-NUMBER_CHOICES: dict[str, Sequence[object]] = {
-    "vertebral_metastases": range(1, 11),
-    "extraspinal_bone_metastases": range(11),
-    "albumin_g_dl": [value / 10 for value in range(15, 51)],
-    "expected_survival_months": [1, 2, 3, 4, 6, 9, 12, 18, 24, 36],
 }
 ALL_KPS = tuple(range(0, 101, 10))
 
@@ -234,15 +227,14 @@ def _random_patient(rng: random.Random, number: int) -> Patient:
     for name, info in Patient.model_fields.items():
         if name in fields:
             continue
-        choices: Sequence[object] | None = NUMBER_CHOICES.get(name)
-        for candidate in (info.annotation, *get_args(info.annotation)):
-            if isinstance(candidate, type) and issubclass(candidate, Enum):
-                choices = list(candidate)
-            elif candidate is bool:
-                choices = (True, False)
-        if choices is None:
+        choices: Sequence[object] = what_if_values(name)
+        if not choices:
+            choices = [member.value for member in field_choices(name) or ()]
+        if not choices:
             raise ValueError(f"the cohort generator does not know how to draw {name!r}")
         fields[name] = rng.choice(choices) if info.is_required() else maybe(choices)
+    if fields.get("sins_total") is not None:
+        fields["sins_total"] = None  # drawn items decide SINS; a free total could disagree
     return Patient.model_validate(fields)
 
 

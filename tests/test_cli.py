@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEED = REPO_ROOT / "examples" / "seed_thoracic_lung_unfit.json"
+SEED = REPO_ROOT / "rules" / "cases" / "seed_thoracic_lung_unfit.json"
 EXIT_BAD_INPUT = 2
 REFERENCE_FIELDS = {"title", "authors", "journal", "year", "pmid", "doi", "url", "verification"}
 SCORE_FIELDS = {"total", "min", "max", "band", "components"}
@@ -70,30 +70,49 @@ def test_assess_output_shows_each_score_with_its_working(
     assert result["min"] <= result["max"]
 
 
-def test_assess_output_lists_five_options_with_verdicts_and_cited_reasons(
+APPROACHES = {
+    "non_operative",
+    "vertebral_augmentation",
+    "percutaneous_stabilisation",
+    "endoscopic_transpedicular",
+    "posterior_only",
+    "percutaneous_posterior_fixation",
+    "anterior_anterolateral",
+}
+VERDICTS = {"suggested", "consider", "caution", "not_suggested", "out_of_scope"}
+
+
+def test_assess_output_lists_seven_options_with_verdicts_and_cited_reasons(
     seed_output: dict[str, Any],
 ) -> None:
     options = seed_output["options"]
-    assert len(options) == 5
-    assert {o["approach"] for o in options} == {
-        "anterior_anterolateral",
-        "percutaneous_posterior_fixation",
-        "posterior_only",
-        "endoscopic_transpedicular",
-        "non_operative",
-    }
+    assert len(options) == len(APPROACHES)
+    assert {o["approach"] for o in options} == APPROACHES
     for option in options:
-        assert option["verdict"] in {
-            "suggested",
-            "consider",
-            "caution",
-            "not_suggested",
-            "out_of_scope",
-        }
+        assert option["verdict"] in VERDICTS
         assert option["reasons"]
         for reason in option["reasons"]:
             assert set(reason) >= REASON_FIELDS
             assert reason["citations"]
+
+
+def test_assess_output_carries_needs_and_whether_it_is_provisional(
+    seed_output: dict[str, Any],
+) -> None:
+    # Seed: KPS 40 (30-40: unfit), Frankel C (a deficit) with Bilsky 2 (high grade): urgent.
+    needs = seed_output["needs"]
+    assert set(needs) >= {"decompression", "stabilisation", "cement_candidate", "fitness"}
+    assert needs["decompression"]["value"] == "urgent"
+    assert needs["fitness"]["value"] == "unfit"
+    assert isinstance(seed_output["provisional"], bool)
+    assert isinstance(seed_output["decisive_missing_inputs"], list)
+    assert seed_output["provisional"] is bool(
+        seed_output["decisive_missing_inputs"] or seed_output["provisional_reasons"]
+    )
+    # C3: unfit for open surgery caps every open operation at "not suggested".
+    verdicts = {o["approach"]: o["verdict"] for o in seed_output["options"]}
+    for approach in ("posterior_only", "anterior_anterolateral", "percutaneous_posterior_fixation"):
+        assert verdicts[approach] == "not_suggested"
 
 
 def test_assess_output_maps_every_citation_to_a_full_record(seed_output: dict[str, Any]) -> None:
@@ -119,10 +138,12 @@ def test_assess_output_has_alerts_and_missing_inputs(seed_output: dict[str, Any]
     assert "pain" in missing  # the seed gives no SINS items
 
 
-def test_assess_output_ranks_endoscopic_first_for_the_seed(seed_output: dict[str, Any]) -> None:
+def test_markdown_lists_the_same_first_option_as_json(seed_output: dict[str, Any]) -> None:
+    result = run_cli("assess", str(SEED), "--format", "markdown")
+    assert result.returncode == 0, result.stderr
     first = seed_output["options"][0]
-    assert first["approach"] == "endoscopic_transpedicular"
-    assert first["verdict"] == "suggested"
+    heading = next(line for line in result.stdout.splitlines() if line.startswith("### 1. "))
+    assert heading.startswith(f"### 1. {first['label']}: ")
 
 
 def test_assess_output_is_strict_json(seed_output: dict[str, Any]) -> None:
@@ -240,4 +261,6 @@ def test_assess_takes_a_teaching_case_file_as_it_is() -> None:
     result = run_cli("assess", str(case))
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
-    assert output["options"][0]["approach"] == "endoscopic_transpedicular"
+    assert output["patient"]["level"] == "T8"
+    assert "title" not in output["patient"]  # the case metadata is not patient input
+    assert len(output["options"]) == len(APPROACHES)

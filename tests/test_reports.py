@@ -33,8 +33,43 @@ def test_pdf_opens_and_holds_options_references_and_rules_version() -> None:
     assert "Li N" in text
     assert li.pmid is not None
     assert li.pmid in text
-    assert "unresolved" in text  # the seed's unidentified record is marked as such
     assert "not for clinical decisions" in text
+    assert " ".join(DISCLAIMER.split()) in text
+    # Each record is marked with its verification status (unresolved ones as such).
+    for record in assessment.citations.values():
+        assert f"[{record.verification.value};" in text
+
+
+def test_pdf_says_provisional_without_a_grade_and_summarises_the_noms_assessments() -> None:
+    # T8 lung, Frankel C, KPS 90: fit (KPS 70 or more, nothing else recorded against it).
+    # With no Bilsky grade the decompression need is unknown (decompression_unknown_without_grade),
+    # and a grade of 2-3 (urgent) against 0-1b (none) decides between an open operation and none.
+    patient = Patient.model_validate(
+        {"level": "T8", "histology": "lung", "frankel": "C", "kps": 90}
+    )
+    assert patient.escc_grade is None
+    assessment = assess(patient)
+    text = " ".join(_pdf_text(pdf_report(assessment, TODAY)).split())
+    assert " ".join(DISCLAIMER.split()) in text
+    assert assessment.rules_version in text
+    assert "Provisional:" in text
+    assert "escc_grade" in text
+    assert "Assessments (NOMS)" in text
+    for heading in (
+        "Neurologic and oncologic: decompression",
+        "Mechanical: stabilisation",
+        "Mechanical: cement candidate",
+        "Systemic: fitness",
+    ):
+        assert heading in text
+    assert "Systemic: fitness fit (" in text
+    assert "Neurologic and oncologic: decompression unknown (" in text
+
+
+def test_pdf_shows_the_provisional_line_exactly_when_provisional() -> None:
+    assessment = assess(case_by_slug("seed_lumbar_sarcoma_frail").patient)
+    text = " ".join(_pdf_text(pdf_report(assessment, TODAY)).split())
+    assert ("Provisional:" in text) is assessment.provisional
 
 
 def test_pdf_links_point_to_pubmed_or_doi() -> None:

@@ -1,89 +1,100 @@
-"""What-if analysis: single-input changes and unknowns filled in."""
+"""What-if analysis: single-input changes and unknowns filled in.
+
+Expected values are worked by hand from the rule table in rules/catalog.py; the tests
+assert the facts the table fixes, not rankings a re-weighted row could reorder.
+"""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from rules import Approach, Patient, Verdict
-from rules.whatif import Flip, candidates, single_changes, unknown_fill, what_if
+from rules import Approach, Patient, Verdict, assess
+from rules.catalog import OPEN_MAJOR, OPERATIONS, VERDICT_RANK
+from rules.patient import OPTIONAL_FIELDS, EsccGrade, what_if_values
+from rules.whatif import (
+    NOT_VARIED,
+    VARIED_FIELDS,
+    Flip,
+    candidates,
+    single_changes,
+    unknown_fill,
+    what_if,
+)
+from tests.conftest import load_seed
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CERVICAL_AND_SACRAL = {f"C{n}" for n in range(1, 8)} | {f"S{n}" for n in range(1, 6)}
+LOW_GRADES = {EsccGrade.G0, EsccGrade.G1A, EsccGrade.G1B}
 
 
 def _seed_thoracic() -> Patient:
-    return Patient.model_validate(
-        json.loads((EXAMPLES / "seed_thoracic_lung_unfit.json").read_text(encoding="utf-8"))
-    )
+    # T8 lung, KPS 40, Frankel C, Bilsky 2, anterior compression; everything else unknown.
+    return Patient.model_validate(load_seed("seed_thoracic_lung_unfit"))
 
 
-def _values_by_field(flips: tuple[Flip, ...]) -> dict[str, set[object]]:
-    found: dict[str, set[object]] = {}
-    for flip in flips:
-        found.setdefault(flip.field, set()).update(flip.after)
-    return found
+def _flips_for(field: str, value: object) -> list[Flip]:
+    return [
+        flip
+        for flip in single_changes(_seed_thoracic())
+        if flip.field == field and value in flip.after
+    ]
 
 
-def test_seed_thoracic_flips_are_exactly_the_hand_derived_ones() -> None:
-    # Worked by hand from the rule table for T8 lung, KPS 40, Frankel C, Bilsky 2, anterior:
-    # - level: cervical/sacral put the operations out of scope; L1-L3 add the lumbar reason
-    #   for percutaneous fixation (-3 -> -2, caution); at L4/L5 the L4-L5 reason cancels it.
-    # - histology: only myeloma/lymphoma make the tumour radiosensitive (non-operative +2).
-    # - kps 50+ / ecog 0-2: no longer unfit, so the open operations lose the prohibitive
-    #   reason; kps 0-30 and ecog 3-4 stay unfit.
-    # - escc 0/1a/1b: no cord contact, low grade -> endoscopic loses its case.
-    # - visceral unremovable: Tomita 4+4+(1..2) = 9-10, terminal care -> non-operative +1.
-    # - radiosensitivity sensitive: non-operative +2.
-    # - recent radiation, cachexia or albumin under 3.5: tenuous wound -> percutaneous +1.
-    # - survival 1.5 months (< 3): non-operative +2.
-    expected = {
-        "level": CERVICAL_AND_SACRAL | {"L1", "L2", "L3"},
-        "histology": {"myeloma", "lymphoma"},
-        "kps": {50, 60, 70, 80, 90, 100},
-        "ecog": {0, 1, 2},
-        "escc_grade": {"0", "1a", "1b"},
-        "visceral_metastases": {"unremovable"},
-        "radiosensitivity": {"sensitive"},
-        "prior_radiation": {"recent"},
-        "cachexia": {True},
-        "albumin_g_dl": {3.0},
-        "expected_survival_months": {1.5},
-    }
-    assert _values_by_field(single_changes(_seed_thoracic())) == expected
+def test_seed_thoracic_is_unfit_with_urgent_decompression() -> None:
+    # KPS 40 is in the 30-40 band: fitness_unfit_by_performance. Frankel C is a deficit and
+    # Bilsky 2 is high grade: decompression_urgent_deficit_high_grade.
+    needs = assess(_seed_thoracic()).needs
+    assert needs.fitness.value == "unfit"
+    assert needs.fitness.rule == "fitness_unfit_by_performance"
+    assert needs.decompression.value == "urgent"
 
 
-def test_better_performance_status_moves_the_top_option_to_open_surgery() -> None:
-    # KPS 50-70 leaves open-surgery tolerance unsettled (cachexia unknown, Tokuhashi under
-    # 6 months), so non-operative care and posterior-only tie and the less invasive leads;
-    # from KPS 80 the Tokuhashi band rises and posterior-only leads.
-    flips = {flip.after: flip for flip in single_changes(_seed_thoracic()) if flip.field == "kps"}
-    assert set(flips) == {(50, 60, 70), (80, 90, 100)}
-    assert all(flip.top_before is Approach.ENDOSCOPIC_TRANSPEDICULAR for flip in flips.values())
-    assert flips[(50, 60, 70)].top_after is Approach.NON_OPERATIVE
-    assert flips[(80, 90, 100)].top_after is Approach.POSTERIOR_ONLY
-    for flip in flips.values():
-        posterior = next(c for c in flip.changes if c.approach is Approach.POSTERIOR_ONLY)
-        assert (posterior.before, posterior.after) == (Verdict.NOT_SUGGESTED, Verdict.CONSIDER)
+def test_kps_90_makes_the_seed_fit_and_puts_an_open_operation_first() -> None:
+    # KPS 90 >= 70 with no ASA, albumin, cachexia or bleeding risk recorded:
+    # fitness_fit_by_performance, so C3 (unfit: open operations not suggested) lifts and an
+    # urgent decompression in a fit patient goes to an open operation.
+    fit = Patient.model_validate({**dict(_seed_thoracic()), "kps": 90})
+    assert assess(fit).needs.fitness.value == "fit"
+    (flip,) = _flips_for("kps", 90)
+    assert flip.top_before not in OPEN_MAJOR
+    assert flip.top_after in OPEN_MAJOR
+    assert flip.also_cleared is None
+    lifted = {change.approach for change in flip.changes if change.before is Verdict.NOT_SUGGESTED}
+    assert lifted <= set(OPEN_MAJOR)
+    assert Approach.POSTERIOR_ONLY in lifted
+
+
+def test_low_escc_grades_take_away_the_endoscopic_case() -> None:
+    # Bilsky 0-1b: decompression_none_low_grade, so endoscopic_decompression_for_unfit (a
+    # strong reason for, needing urgent or indicated decompression) no longer holds.
+    flips = [f for f in single_changes(_seed_thoracic()) if f.field == "escc_grade"]
+    low = [flip for flip in flips if LOW_GRADES & set(flip.after)]
+    assert len(low) == 1  # the three low grades change the answer the same way
+    assert set(low[0].after) >= LOW_GRADES
+    endoscopic = next(c for c in low[0].changes if c.approach is Approach.ENDOSCOPIC_TRANSPEDICULAR)
+    assert VERDICT_RANK[endoscopic.after] < VERDICT_RANK[endoscopic.before]
 
 
 def test_ecog_change_that_contradicts_the_kps_clears_the_kps() -> None:
+    # KPS 40 corresponds to ECOG 3; any other ECOG contradicts it, so the KPS is cleared.
     flips = [flip for flip in single_changes(_seed_thoracic()) if flip.field == "ecog"]
     assert flips
     assert {flip.also_cleared for flip in flips} == {"kps"}
+    assert all(3 not in flip.after for flip in flips)
+
+
+def test_level_histology_and_label_are_not_varied() -> None:
+    assert {"level", "histology", "case_label"} <= NOT_VARIED
+    assert not {flip.field for flip in single_changes(_seed_thoracic())} & NOT_VARIED
 
 
 def test_cervical_level_puts_every_operation_out_of_scope() -> None:
-    flip = next(
-        flip
-        for flip in single_changes(_seed_thoracic())
-        if flip.field == "level" and "C5" in flip.after
-    )
-    assert flip.top_after is Approach.NON_OPERATIVE
-    assert {change.approach for change in flip.changes} == set(Approach) - {Approach.NON_OPERATIVE}
-    assert all(change.after is Verdict.OUT_OF_SCOPE for change in flip.changes)
+    # C1: at a cervical or sacral level every operation is capped at out of scope.
+    cervical = Patient.model_validate({**dict(_seed_thoracic()), "level": "C5"})
+    options = assess(cervical).options
+    assert options[0].approach is Approach.NON_OPERATIVE
+    assert {o.approach for o in options if o.verdict is Verdict.OUT_OF_SCOPE} == set(OPERATIONS)
 
 
 def test_what_if_is_deterministic() -> None:
@@ -91,37 +102,64 @@ def test_what_if_is_deterministic() -> None:
     assert what_if(patient).model_dump(mode="json") == what_if(patient).model_dump(mode="json")
 
 
+def test_unknown_escc_grade_is_listed_among_the_unknowns() -> None:
+    data = dict(_seed_thoracic()) | {"escc_grade": None}
+    fill = what_if(Patient.model_validate(data)).unknown_fill
+    assert "escc_grade" in fill.unknown_fields
+    assert "kps" not in fill.unknown_fields  # given
+
+
+def _complete_but(field: str) -> Patient:
+    """The thoracic seed with every other varied input filled with a value the model takes."""
+    data: dict[str, Any] = dict(_seed_thoracic())
+    for name in VARIED_FIELDS:
+        if name == field or data[name] is not None or name == "ecog":  # KPS 40 is given
+            continue
+        for value in candidates(name):
+            try:
+                Patient.model_validate({**data, name: value})
+            except ValidationError:
+                continue
+            data[name] = value
+            break
+    if data["sins_total"] is None:  # its what-if values may all disagree with the items
+        for total in range(19):
+            try:
+                Patient.model_validate({**data, "sins_total": total})
+            except ValidationError:
+                continue
+            data["sins_total"] = total
+            break
+    data["fit_for_open_surgery"] = None  # no override: fitness comes from the KPS
+    data["expected_survival_months"] = 12.0  # not short survival: KPS alone decides fitness
+    data[field] = None
+    return Patient.model_validate(data)
+
+
 def test_one_unknown_is_filled_both_ways_and_counted() -> None:
-    # Everything known but cachexia: 2 combinations. Cachexia does not change seed 1's
-    # verdicts except percutaneous (tenuous wound, -3 -> -2): caution once, not suggested once.
-    data = _seed_thoracic().model_dump(mode="json")
-    complete = {
-        **data,
-        "pain": "mechanical",
-        "bone_lesion": "lytic",
-        "alignment": "normal",
-        "collapse": "none",
-        "posterolateral": "none",
-        "vertebral_metastases": 1,
-        "extraspinal_bone_metastases": 0,
-        "visceral_metastases": "none",
-        "primary_growth": "rapid",
-        "radiosensitivity": "resistant",
-        "hypervascular": False,
-        "prior_radiation": "none",
-        "albumin_g_dl": 4.0,
-        "expected_survival_months": 4,
-        "rapidly_progressive_deficit": False,
-    }
-    fill = unknown_fill(Patient.model_validate(complete))
+    # Everything known but cachexia (and the clinician override): 2 combinations. KPS 40
+    # makes the patient unfit by performance whatever the cachexia, so C3 holds both times
+    # and every open operation is not suggested in both.
+    patient = _complete_but("cachexia")
+    fill = unknown_fill(patient)
+    assert set(fill.unknown_fields) == {"cachexia", "fit_for_open_surgery"}
     assert fill.enumerated
+    assert not fill.only_decisive
+    assert fill.combinations == len(candidates("cachexia")) * len(
+        candidates("fit_for_open_surgery")
+    )
+    assert sum(fill.top_counts.values()) == fill.combinations
+    for approach in Approach:
+        assert sum(fill.verdict_counts[approach].values()) == fill.combinations
+
+
+def test_cachexia_alone_does_not_lift_the_unfit_cap() -> None:
+    patient = _complete_but("cachexia").model_copy(update={"fit_for_open_surgery": False})
+    fill = unknown_fill(patient)
     assert fill.filled_fields == ("cachexia",)
     assert fill.combinations == 2
-    assert fill.top_counts == {Approach.ENDOSCOPIC_TRANSPEDICULAR: 2}
-    assert fill.verdict_counts[Approach.PERCUTANEOUS_POSTERIOR_FIXATION] == {
-        Verdict.CAUTION: 1,
-        Verdict.NOT_SUGGESTED: 1,
-    }
+    for approach in OPEN_MAJOR:
+        assert fill.verdict_counts[approach] == {Verdict.NOT_SUGGESTED: 2}
 
 
 def test_too_many_unknowns_fall_back_to_the_decisive_ones() -> None:
@@ -132,8 +170,23 @@ def test_too_many_unknowns_fall_back_to_the_decisive_ones() -> None:
     assert sum(fill.top_counts.values()) == fill.combinations
 
 
-@pytest.mark.parametrize("field", ["level", "histology", "cachexia", "kps", "albumin_g_dl"])
+@pytest.mark.parametrize("field", [name for name in OPTIONAL_FIELDS if name != "case_label"])
+def test_every_optional_input_has_candidates_and_is_listed_when_unknown(field: str) -> None:
+    assert what_if_values(field), field
+    assert candidates(field), field
+    assert field in VARIED_FIELDS
+    minimal = Patient.model_validate({"level": "T8", "histology": "lung"})
+    unknown = what_if(minimal).unknown_fill.unknown_fields
+    if field == "ecog":
+        # KPS and ECOG are one performance status: with both unknown only KPS is filled.
+        assert "kps" in unknown
+        assert "ecog" not in unknown
+    else:
+        assert field in unknown
+
+
+@pytest.mark.parametrize("field", VARIED_FIELDS)
 def test_every_candidate_value_is_accepted_by_the_input_model(field: str) -> None:
-    base = _seed_thoracic().model_dump(mode="json") | {"ecog": None}
+    base = dict(_seed_thoracic()) | {"ecog": None, "kps": None}
     for value in candidates(field):
         Patient.model_validate({**base, field: value})

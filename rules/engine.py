@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,9 +34,11 @@ from rules.catalog import (
     Rule,
     SetsNeed,
     Stance,
+    Test,
     Verdict,
 )
 from rules.facts import (
+    BASE_FACTS,
     NEED_FACTS,
     ROUTE_FACTS,
     CementCandidacy,
@@ -315,32 +316,110 @@ ALERT_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, Ra
 RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
+# A compiled clause: (fact, test, values). Checking a row is a tight loop over these,
+# which keeps the decisive search (one evaluation per candidate value) fast.
+CompiledClause = tuple[Fact, Test, frozenset[str]]
+COMPILED: dict[str, tuple[CompiledClause, ...]] = {
+    rule.id: tuple((c.fact, c.test, frozenset(c.values)) for c in rule.when) for rule in RULES
+}
+
+
+CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
+    rule.id: tuple(clause.in_words() for clause in rule.when) for rule in RULES
+}
+
+
+def _clause_holds(value: object, test: Test, values: frozenset[str]) -> bool:
+    if test is Test.ONE_OF:
+        return value in values
+    if test is Test.TRUE:
+        return value is True
+    if test is Test.FALSE:
+        return value is False
+    if test is Test.NOT_TRUE:
+        return value is not True
+    return value is None
+
+
+def holds(rule_id: str, facts: FactValues) -> bool:
+    """Whether every clause of the row holds: the same meaning as ``Rule.applies``.
+
+    Written out flat (no call per clause): it runs for every row of every candidate
+    patient in the decisive search.
+    """
+    get = facts.get
+    for fact, test, values in COMPILED[rule_id]:
+        value = get(fact)
+        if test is Test.ONE_OF:
+            if value not in values:
+                return False
+        elif test is Test.TRUE:
+            if value is not True:
+                return False
+        elif test is Test.FALSE:
+            if value is not False:
+                return False
+        elif test is Test.NOT_TRUE:
+            if value is True:
+                return False
+        elif value is not None:
+            return False
+    return True
+
+
+def first_failing_words(rule_id: str, facts: FactValues) -> str | None:
+    """The first clause of the row that does not hold, in words: the trace's 'decided by'."""
+    for (fact, test, values), words in zip(COMPILED[rule_id], CLAUSE_WORDS[rule_id], strict=True):
+        if not _clause_holds(facts.get(fact), test, values):
+            return words
+    return None
+
+
+# The table's effects as plain tuples, read once: the hot path never inspects a model.
+NEED_ROW_VALUES: dict[Fact, tuple[tuple[str, str], ...]] = {
+    need: tuple((rule.id, rule.effect.value) for rule in rows)  # type: ignore[union-attr]
+    for need, rows in NEED_ROWS.items()
+}
+CAPS: tuple[tuple[str, tuple[Approach, ...], Verdict], ...] = tuple(
+    (rule.id, rule.effect.options, rule.effect.verdict)  # type: ignore[union-attr]
+    for rule in CEILING_ROWS
+)
+FIRST_PASS_CAPS = tuple(cap for cap in CAPS if cap[0] in {r.id for r in FIRST_PASS_CEILINGS})
+ROUTE_CAPS = tuple(cap for cap in CAPS if cap not in FIRST_PASS_CAPS)
+FLOORS: tuple[tuple[str, Approach, Verdict, bool], ...] = tuple(
+    (rule.id, rule.effect.option, rule.effect.verdict, rule.effect.first)  # type: ignore[union-attr]
+    for rule in FLOOR_ROWS
+)
+REASON_IDS: dict[Approach, tuple[str, ...]] = {
+    option: tuple(rule.id for rule in rows) for option, rows in REASON_ROWS.items()
+}
+APPROACHES: tuple[Approach, ...] = tuple(Approach)
+
+
 def _set_needs(facts: FactValues, fired: set[str]) -> None:
-    for need, rows in NEED_ROWS.items():
-        for rule in rows:
-            if rule.applies(facts):
-                if not isinstance(rule.effect, SetsNeed):  # the table is typed; never happens
-                    raise TypeError(rule.id)
-                facts[need] = rule.effect.value
-                fired.add(rule.id)
+    for need, rows in NEED_ROW_VALUES.items():
+        for rule_id, value in rows:
+            if holds(rule_id, facts):
+                facts[need] = value
+                fired.add(rule_id)
                 break
 
 
 def _ceilings(
-    rows: Iterable[Rule], facts: FactValues, fired: set[str]
+    rows: tuple[tuple[str, tuple[Approach, ...], Verdict], ...],
+    facts: FactValues,
+    fired: set[str],
+    caps: dict[Approach, tuple[Verdict, str]],
 ) -> dict[Approach, tuple[Verdict, str]]:
-    caps: dict[Approach, tuple[Verdict, str]] = {}
-    for rule in rows:
-        if not rule.applies(facts):
+    """Lower ``caps`` by every row that holds; the lowest ceiling (first in the table) wins."""
+    for rule_id, options, verdict in rows:
+        if not holds(rule_id, facts):
             continue
-        fired.add(rule.id)
-        effect = rule.effect
-        if not isinstance(effect, CapsVerdict):  # the table is typed; never happens
-            raise TypeError(rule.id)
-        for option in effect.options:
+        fired.add(rule_id)
+        for option in options:
             held = caps.get(option)
-            if held is None or VERDICT_RANK[effect.verdict] < VERDICT_RANK[held[0]]:
-                caps[option] = (effect.verdict, rule.id)
+            if held is None or VERDICT_RANK[verdict] < VERDICT_RANK[held[0]]:
+                caps[option] = (verdict, rule_id)
     return caps
 
 
@@ -373,6 +452,126 @@ def _needs_met(option: Approach, facts: FactValues) -> int:
     return 2 if all(wanted) else 1
 
 
+class Decision(NamedTuple):
+    """What the table decides from one set of facts; shared, so never mutated."""
+
+    facts: FactValues
+    fired: frozenset[str]
+    caps: dict[Approach, tuple[Verdict, str]]
+    ceiling_rules: dict[Approach, tuple[str, ...]]
+    reason_rules: dict[Approach, tuple[str, ...]]
+    nets: dict[Approach, int]
+    verdicts: dict[Approach, Verdict]
+    deciding: dict[Approach, str | None]
+    needs_met: dict[Approach, int]
+    order: tuple[Approach, ...]
+    tie_decided_top: bool
+
+
+DECISION_CACHE_SIZE = 8192
+_decisions: dict[tuple[object, ...], Decision] = {}
+
+
+def decide(base_facts: FactValues) -> Decision:
+    """Needs, ceilings, floors, reasons, verdicts and order for these facts (memoised)."""
+    key = tuple(base_facts.get(fact) for fact in BASE_FACTS)
+    found = _decisions.get(key)
+    if found is None:
+        if len(_decisions) >= DECISION_CACHE_SIZE:
+            _decisions.clear()
+        found = _decisions[key] = _decide(dict(base_facts))
+    return found
+
+
+def _decide(facts: FactValues) -> Decision:
+    fired: set[str] = set()
+    _set_needs(facts, fired)
+    caps = _ceilings(FIRST_PASS_CAPS, facts, fired, {})
+    facts.update(_route_facts(caps))
+    caps = _ceilings(ROUTE_CAPS, facts, fired, dict(caps))
+    ceiling_lists: dict[Approach, list[str]] = {option: [] for option in APPROACHES}
+    for rule_id, options, _ in CAPS:
+        if rule_id in fired:
+            for option in options:
+                ceiling_lists[option].append(rule_id)
+    ceiling_rules = {option: tuple(ids) for option, ids in ceiling_lists.items()}
+    floors: dict[Approach, tuple[Verdict, str, bool]] = {}
+    for rule_id, option, floor_verdict, first_place in FLOORS:
+        if holds(rule_id, facts):
+            fired.add(rule_id)
+            held = floors.get(option)
+            if held is None or VERDICT_RANK[floor_verdict] > VERDICT_RANK[held[0]]:
+                floors[option] = (floor_verdict, rule_id, first_place)
+    reason_rules: dict[Approach, tuple[str, ...]] = {}
+    nets: dict[Approach, int] = {}
+    verdicts: dict[Approach, Verdict] = {}
+    deciding: dict[Approach, str | None] = {}
+    for option in APPROACHES:
+        ids = tuple(rule_id for rule_id in REASON_IDS[option] if holds(rule_id, facts))
+        fired.update(ids)
+        reason_rules[option] = ids
+        net = sum(WEIGHT_OF[rule_id] for rule_id in ids)
+        verdict, decided_by = verdict_for(net), None
+        floor = floors.get(option)
+        if floor is not None and VERDICT_RANK[floor[0]] > VERDICT_RANK[verdict]:
+            verdict, decided_by = floor[0], floor[1]
+        cap = caps.get(option)
+        if cap is not None and VERDICT_RANK[cap[0]] <= VERDICT_RANK[verdict]:
+            verdict, decided_by = cap[0], cap[1]
+        nets[option], verdicts[option], deciding[option] = net, verdict, decided_by
+    below = _ranked_below(fired)
+    for option, anchor, rule_id in below:  # C21: no better than the option it ranks below
+        if VERDICT_RANK[verdicts[option]] > VERDICT_RANK[verdicts[anchor]]:
+            verdicts[option], deciding[option] = verdicts[anchor], rule_id
+    needs_met = {option: _needs_met(option, facts) for option in APPROACHES}
+    first = {option for option, floor in floors.items() if floor[2]}
+    position = {approach: index for index, approach in enumerate(INVASIVENESS_ORDER)}
+
+    def key(option: Approach) -> tuple[int, int, int, int, int]:
+        return (
+            -VERDICT_RANK[verdicts[option]],
+            0 if option in first else 1,
+            -needs_met[option],
+            -nets[option],
+            position[option],
+        )
+
+    order = sorted(APPROACHES, key=key)
+    for option, anchor, _ in below:
+        if order.index(option) < order.index(anchor):
+            order.remove(option)
+            order.insert(order.index(anchor) + 1, option)
+    tie = key(order[0])[:4] == key(order[1])[:4]
+    return Decision(
+        facts=facts,
+        fired=frozenset(fired),
+        caps=caps,
+        ceiling_rules=ceiling_rules,
+        reason_rules=reason_rules,
+        nets=nets,
+        verdicts=verdicts,
+        deciding=deciding,
+        needs_met=needs_met,
+        order=tuple(order),
+        tie_decided_top=tie,
+    )
+
+
+def _ranked_below(fired: set[str]) -> list[tuple[Approach, Approach, str]]:
+    """(option, the option it must rank below, the rule) for every such row that fired."""
+    found: list[tuple[Approach, Approach, str]] = []
+    for rule_id in sorted(fired):
+        effect = RULE_BY_ID[rule_id].effect
+        if isinstance(effect, CapsVerdict) and effect.ranks_below is not None:
+            found.extend((option, effect.ranks_below, rule_id) for option in effect.options)
+    return found
+
+
+WEIGHT_OF: dict[str, int] = {
+    rule.id: rule.effect.stance.weight for rule in RULES if isinstance(rule.effect, GivesReason)
+}
+
+
 @cache
 def _reason(rule_id: str) -> Reason:
     rule = RULE_BY_ID[rule_id]
@@ -401,41 +600,31 @@ def _reason(rule_id: str) -> Reason:
     )
 
 
-def _option(
-    option: Approach,
-    facts: FactValues,
-    caps: dict[Approach, tuple[Verdict, str]],
-    floors: dict[Approach, tuple[Verdict, str]],
-    ceiling_rules: dict[Approach, list[str]],
-    fired: set[str],
-) -> OptionAssessment:
-    rows = [rule for rule in REASON_ROWS[option] if rule.applies(facts)]
-    fired.update(rule.id for rule in rows)
-    net = sum(rule.effect.stance.weight for rule in rows if isinstance(rule.effect, GivesReason))
-    verdict = verdict_for(net)
-    deciding: str | None = None
-    floor = floors.get(option)
-    if floor is not None and VERDICT_RANK[floor[0]] > VERDICT_RANK[verdict]:
-        verdict, deciding = floor[0], floor[1]
-    cap = caps.get(option)
-    if cap is not None and VERDICT_RANK[cap[0]] <= VERDICT_RANK[verdict]:
-        verdict, deciding = cap[0], cap[1]
+DIRECTION_ORDER = {Direction.FOR: 0, Direction.AGAINST: 1, Direction.NOTE: 2}
+
+
+def _option(option: Approach, decision: Decision) -> OptionAssessment:
+    deciding = decision.deciding[option]
     reasons: list[Reason] = []
     if deciding is not None:
         reasons.append(_reason(deciding))
-    reasons.extend(_reason(rid) for rid in ceiling_rules.get(option, []) if rid != deciding)
-    order = {Direction.FOR: 0, Direction.AGAINST: 1, Direction.NOTE: 2}
+    reasons.extend(_reason(rid) for rid in decision.ceiling_rules[option] if rid != deciding)
     reasons.extend(
-        sorted((_reason(rule.id) for rule in rows), key=lambda r: (order[r.direction], -r.weight))
+        sorted(
+            (_reason(rid) for rid in decision.reason_rules[option]),
+            key=lambda r: (DIRECTION_ORDER[r.direction], -r.weight),
+        )
     )
+    verdict = decision.verdicts[option]
+    cap = decision.caps.get(option)
     return OptionAssessment(
         approach=option,
         label=APPROACH_LABELS[option],
         verdict=verdict,
         ceiling=None if cap is None else cap[0],
         deciding_rule=deciding,
-        net_score=net,
-        needs_met=_needs_met(option, facts),
+        net_score=decision.nets[option],
+        needs_met=decision.needs_met[option],
         summary=_summary(verdict, deciding, reasons),
         reasons=tuple(reasons),
     )
@@ -457,94 +646,62 @@ def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> s
     return "No reason for or against holds for this patient."
 
 
-def _rank(
-    options: list[OptionAssessment], floors: dict[Approach, tuple[Verdict, str]], fired: set[str]
-) -> tuple[tuple[OptionAssessment, ...], bool]:
-    first = {
-        option
-        for option, (_, rule_id) in floors.items()
-        if isinstance(RULE_BY_ID[rule_id].effect, FloorsVerdict)
-        and RULE_BY_ID[rule_id].effect.first  # type: ignore[union-attr]
-    }
-    position = {approach: index for index, approach in enumerate(INVASIVENESS_ORDER)}
+SCORE_CACHE_SIZE = 8192
+_scores_seen: dict[tuple[object, ...], Scores] = {}
+SCORE_INPUTS = (
+    "level",
+    "histology",
+    "kps",
+    "ecog",
+    "frankel",
+    "pain",
+    "bone_lesion",
+    "alignment",
+    "collapse",
+    "posterolateral",
+    "sins_total",
+    "vertebral_metastases",
+    "extraspinal_bone_metastases",
+    "visceral_metastases",
+    "primary_growth",
+)
 
-    def key(o: OptionAssessment) -> tuple[int, int, int, int, int]:
-        return (
-            -VERDICT_RANK[o.verdict],
-            0 if o.approach in first else 1,
-            -o.needs_met,
-            -o.net_score,
-            position[o.approach],
+
+def scores_of(patient: Patient) -> Scores:
+    """SINS, revised Tokuhashi and Tomita, memoised on the inputs they read."""
+    key = tuple(getattr(patient, name) for name in SCORE_INPUTS)
+    found = _scores_seen.get(key)
+    if found is None:
+        if len(_scores_seen) >= SCORE_CACHE_SIZE:
+            _scores_seen.clear()
+        found = _scores_seen[key] = Scores(
+            sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient)
         )
-
-    ranked = sorted(options, key=key)
-    for rule_id in sorted(fired):
-        effect = RULE_BY_ID[rule_id].effect
-        if isinstance(effect, CapsVerdict) and effect.ranks_below is not None:
-            anchor = next(o for o in ranked if o.approach is effect.ranks_below)
-            for option in effect.options:
-                moved = next(o for o in ranked if o.approach is option)
-                if ranked.index(moved) < ranked.index(anchor):
-                    ranked.remove(moved)
-                    ranked.insert(ranked.index(anchor) + 1, moved)
-    tie = len(ranked) > 1 and key(ranked[0])[:4] == key(ranked[1])[:4]
-    return tuple(ranked), tie
+    return found
 
 
-def _no_better_than_anchor(
-    options: list[OptionAssessment], fired: set[str]
-) -> list[OptionAssessment]:
-    """An option ranked below another (C21) takes at most that option's verdict."""
-    by_option = {o.approach: o for o in options}
-    for rule_id in sorted(fired):
-        effect = RULE_BY_ID[rule_id].effect
-        if not isinstance(effect, CapsVerdict) or effect.ranks_below is None:
-            continue
-        anchor = by_option[effect.ranks_below].verdict
-        for option in effect.options:
-            held = by_option[option]
-            if VERDICT_RANK[held.verdict] > VERDICT_RANK[anchor]:
-                by_option[option] = held.model_copy(
-                    update={"verdict": anchor, "deciding_rule": rule_id}
-                )
-    return [by_option[o.approach] for o in options]
+def top_option(patient: Patient) -> Approach:
+    """The first option only: the lean path of the decisive search."""
+    scores = scores_of(patient)
+    facts, _ = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
+    return decide(facts).order[0]
 
 
 def evaluate(patient: Patient) -> Evaluation:
     """Scores, facts, needs, gates, reasons and the order: everything but the extras."""
-    scores = Scores(sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient))
-    facts, exclusions = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
-    fired: set[str] = set()
-    _set_needs(facts, fired)
-    first_caps = _ceilings(FIRST_PASS_CEILINGS, facts, set())
-    facts.update(_route_facts(first_caps))
-    caps = _ceilings(CEILING_ROWS, facts, fired)
-    ceiling_rules: dict[Approach, list[str]] = {}
-    for rule in CEILING_ROWS:
-        if rule.id in fired:
-            if not isinstance(rule.effect, CapsVerdict):  # the table is typed; never happens
-                raise TypeError(rule.id)
-            for option in rule.effect.options:
-                ceiling_rules.setdefault(option, []).append(rule.id)
-    floors: dict[Approach, tuple[Verdict, str]] = {}
-    for rule in FLOOR_ROWS:
-        if rule.applies(facts):
-            fired.add(rule.id)
-            if not isinstance(rule.effect, FloorsVerdict):  # the table is typed; never happens
-                raise TypeError(rule.id)
-            held = floors.get(rule.effect.option)
-            if held is None or VERDICT_RANK[rule.effect.verdict] > VERDICT_RANK[held[0]]:
-                floors[rule.effect.option] = (rule.effect.verdict, rule.id)
-    options = [_option(a, facts, caps, floors, ceiling_rules, fired) for a in Approach]
-    options = _no_better_than_anchor(options, fired)
-    ranked, tie = _rank(options, floors, fired)
-    return Evaluation(scores, facts, ranked, frozenset(fired), exclusions, tie)
+    scores = scores_of(patient)
+    base, exclusions = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
+    decision = decide(base)
+    options = tuple(_option(option, decision) for option in decision.order)
+    return Evaluation(
+        scores, dict(decision.facts), options, decision.fired, exclusions, decision.tie_decided_top
+    )
 
 
 def _alerts(evaluation: Evaluation, needs: Needs) -> tuple[Alert, ...]:
     alerts: list[Alert] = []
     for rule in ALERT_ROWS:
-        if rule.id not in evaluation.fired and not rule.applies(evaluation.facts):
+        if rule.id not in evaluation.fired and not holds(rule.id, evaluation.facts):
             continue
         if not isinstance(rule.effect, RaisesAlert):  # the table is typed; never happens
             raise TypeError(rule.id)
@@ -639,10 +796,7 @@ def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
     return tuple(
         name
         for name in decisive_candidates(patient)
-        if any(
-            evaluate(variant).options[0].approach is not top
-            for variant in _candidate_patients(patient, name)
-        )
+        if any(top_option(variant) is not top for variant in _candidate_patients(patient, name))
     )
 
 
@@ -688,18 +842,16 @@ def _citations(
     return {reference_id: references[reference_id] for reference_id in dict.fromkeys(ids)}
 
 
-def _trace(facts: FactValues, fired: frozenset[str]) -> tuple[TraceEntry, ...]:
-    entries = []
-    for rule in RULES:
-        failing = None if rule.id in fired else rule.first_failing(facts)
-        entries.append(
-            TraceEntry(
-                rule=rule.id,
-                fired=rule.id in fired,
-                decided_by=None if failing is None else failing.in_words(),
-            )
-        )
-    return tuple(entries)
+def _trace(facts: FactValues, fired: frozenset[str]) -> list[dict[str, object]]:
+    """Every row: fired or not, and the first clause that stopped it (validated in one go)."""
+    return [
+        {
+            "rule": rule.id,
+            "fired": rule.id in fired,
+            "decided_by": None if rule.id in fired else first_failing_words(rule.id, facts),
+        }
+        for rule in RULES
+    ]
 
 
 def assess(patient: Patient) -> Assessment:
@@ -718,21 +870,26 @@ def assess(patient: Patient) -> Assessment:
     if patient.tissue_diagnosis is False:
         reasons.append("no tissue diagnosis: the tumour class is presumed")
     bilsky_result = bilsky(patient)
-    return Assessment(
-        rules_version=rules_version(),
-        patient=patient,
-        needs=needs,
-        provisional=bool(reasons),
-        provisional_reasons=tuple(reasons),
-        decisive_missing_inputs=decisive,
-        alerts=alerts,
-        scores=evaluation.scores,
-        bilsky=bilsky_result,
-        facts={
-            str(k): (v if isinstance(v, bool) or v is None else str(v)) for k, v in facts.items()
-        },
-        options=evaluation.options,
-        missing_inputs=_missing_inputs(patient),
-        trace=_trace(facts, evaluation.fired),
-        citations=_citations(evaluation.options, evaluation.scores, bilsky_result, alerts, needs),
+    return Assessment.model_validate(
+        dict(  # noqa: C408 - keyword form reads as the model's fields
+            rules_version=rules_version(),
+            patient=patient,
+            needs=needs,
+            provisional=bool(reasons),
+            provisional_reasons=tuple(reasons),
+            decisive_missing_inputs=decisive,
+            alerts=alerts,
+            scores=evaluation.scores,
+            bilsky=bilsky_result,
+            facts={
+                str(k): (v if isinstance(v, bool) or v is None else str(v))
+                for k, v in facts.items()
+            },
+            options=evaluation.options,
+            missing_inputs=_missing_inputs(patient),
+            trace=_trace(facts, evaluation.fired),
+            citations=_citations(
+                evaluation.options, evaluation.scores, bilsky_result, alerts, needs
+            ),
+        )
     )

@@ -267,6 +267,11 @@ NEED_FACTS: tuple[Fact, ...] = (
     Fact.CEMENT_CANDIDATE,
 )
 
+# The facts derive_facts sets; the engine adds the needs and the routes.
+BASE_FACTS: tuple[Fact, ...] = tuple(
+    fact for fact in Fact if fact not in NEED_FACTS and fact not in ROUTE_FACTS
+)
+
 # Thresholds the facts rest on, each named once. Rule texts quote them by name.
 THRESHOLDS: dict[str, float] = {
     "MORIBUND_MAX_KPS": 20,

@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages.patient_form import GROUPS, FieldGroup
 from app_pages.render import citation_markdown, escape_markdown
 from evidence import registry
-from rules import DISCLAIMER, rules_version
+from rules import APPROACH_SHORT_LABELS, DISCLAIMER, rules_version
 
 
 def _cite(reference_id: str) -> str:
@@ -34,11 +34,12 @@ def main() -> None:
     st.markdown(
         "A teaching and research aid for spine surgeons, oncologists, radiotherapists and "
         "residents who prepare a tumour board or discuss a case of spinal metastasis. Given "
-        "what is known about one patient, it weighs five ways of managing the lesion "
-        "(anterior or anterolateral surgery; percutaneous posterior fixation with an anterior "
-        "or lateral approach; posterior-only surgery; endoscopic transpedicular "
-        "decompression; non-operative care), ranks them and shows every reason for and "
-        "against each, with the published evidence behind it."
+        f"what is known about one patient, it first settles the four NOMS assessments "
+        f"(decompression, stabilisation, cement candidacy, fitness), then weighs "
+        f"{len(APPROACH_SHORT_LABELS)} ways of managing the lesion ("
+        + "; ".join(label.lower() for label in APPROACH_SHORT_LABELS.values())
+        + "), ranks them and shows every reason for and against each, with the published "
+        "evidence behind it."
     )
 
     st.header("What it does not do")

@@ -19,12 +19,14 @@ from rules import APPROACH_SHORT_LABELS, INPUT_FIELDS, VERDICT_LABELS, Approach,
 from rules.batch import (
     ACTUAL_APPROACH_COLUMN,
     BOOLEAN_CELLS,
+    DECISIVE_COLUMN,
+    PROVISIONAL_COLUMN,
     BatchFileError,
     BatchSummary,
     run_batch,
     template_csv,
 )
-from rules.problems import NUMERIC_ALLOWED, allowed_values
+from rules.patient import allowed_text
 
 MAX_UPLOAD_MB = 10
 PROGRESS_EVERY_ROWS = 100
@@ -80,15 +82,34 @@ def results_csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     return buffer.getvalue()
 
 
+def field_is_yes_no(field: str) -> bool:
+    """Whether a column holds true/false cells."""
+    return allowed_text(field).startswith("true or false")
+
+
+def provisional_count(rows: list[dict[str, str]]) -> int | None:
+    """How many assessed rows are provisional; None when the output has no such column."""
+    if not any(PROVISIONAL_COLUMN in row for row in rows):
+        return None
+    return sum(
+        row.get(PROVISIONAL_COLUMN, "").strip().lower() == "true"
+        for row in rows
+        if row.get("status") == "ok"
+    )
+
+
 def column_reference() -> pd.DataFrame:
     """What each input column accepts, for the help panel."""
     return pd.DataFrame(
         [
             {
                 "column": field,
-                "allowed": allowed_values(field)
-                or NUMERIC_ALLOWED.get(field)
-                or "one of " + ", ".join(BOOLEAN_CELLS) + " (any case)",
+                "allowed": allowed_text(field)
+                + (
+                    " (" + ", ".join(BOOLEAN_CELLS) + ", any case)"
+                    if field_is_yes_no(field)
+                    else ""
+                ),
             }
             for field in INPUT_FIELDS
         ]
@@ -129,9 +150,16 @@ def _render_result(
     summary: BatchSummary, rows: list[dict[str, str]], columns: tuple[str, ...]
 ) -> None:
     st.subheader("Result")
-    rows_column, ok_column, error_column = st.columns(3)
+    provisional_rows = provisional_count(rows)
+    rows_column, ok_column, provisional_column, error_column = st.columns(4)
     rows_column.metric("Rows", summary.rows)
     ok_column.metric("Assessed", summary.ok)
+    provisional_column.metric(
+        "Provisional",
+        "n/a" if provisional_rows is None else provisional_rows,
+        help="Assessed rows whose first option could change once an unknown input is given "
+        f"(column `{PROVISIONAL_COLUMN}`; which inputs: `{DECISIVE_COLUMN}`).",
+    )
     error_column.metric("With errors", summary.errors)
     for problem in summary.header_problems:
         st.error(f"Header: {problem}", icon=":material/error:")

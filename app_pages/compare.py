@@ -26,8 +26,11 @@ from app_pages.patient_form import (
 )
 from app_pages.render import (
     DIRECTION_HEADINGS,
+    NEED_NAMES,
+    ORDINALS,
     escape_markdown,
     friendly_errors,
+    need_words,
     score_band,
     score_value,
     verdict_badge,
@@ -44,7 +47,6 @@ CASE_KEY = "compare_case"
 RESULTS_KEY = "compare_results"
 SUBMITTED_KEY = "compare_submitted"
 PENDING_KEY = "compare_pending"
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
 HIGHLIGHT = "orange-background"
 
 
@@ -81,6 +83,43 @@ def input_difference_records(a: Assessment, b: Assessment) -> list[dict[str, str
         for name in FIELDS
         if name != "case_label" and left[name] != right[name]
     ]
+
+
+def need_records(a: Assessment, b: Assessment) -> list[dict[str, str]]:
+    """The four NOMS assessments and the tumour class side by side; changes highlighted."""
+    records: list[dict[str, str]] = []
+    rows = [
+        (name, getattr(a.needs, attribute), getattr(b.needs, attribute))
+        for attribute, name in NEED_NAMES
+    ]
+    for name, left, right in rows:
+        texts = [
+            f"**{escape_markdown(need_words(need.value))}**"
+            + (
+                f" :small[(presumed: {escape_markdown('; '.join(need.presumed))})]"
+                if need.presumed
+                else ""
+            )
+            for need in (left, right)
+        ]
+        differs = left.value != right.value
+        records.append(
+            {
+                "Assessment": escape_markdown(name),
+                "Scenario A": highlighted(texts[0], differs),
+                "Scenario B": highlighted(texts[1], differs),
+            }
+        )
+    classes = [escape_markdown(need_words(side.needs.tumour_class)) for side in (a, b)]
+    differs = classes[0] != classes[1]
+    records.append(
+        {
+            "Assessment": "Tumour class",
+            "Scenario A": highlighted(classes[0], differs),
+            "Scenario B": highlighted(classes[1], differs),
+        }
+    )
+    return records
 
 
 def score_records(a: Assessment, b: Assessment) -> list[dict[str, str]]:
@@ -278,6 +317,8 @@ def _comparison(a: Assessment, b: Assessment) -> None:
         st.table(pd.DataFrame(differences), hide_index=True)
     else:
         st.markdown("None: both scenarios have the same inputs.")
+    st.markdown("**NOMS assessment** (changes highlighted)")
+    st.table(pd.DataFrame(need_records(a, b)), hide_index=True)
     st.markdown("**Verdicts per option** (changes highlighted)")
     st.table(pd.DataFrame(verdict_records(a, b)), hide_index=True)
     if not verdict_changes(a, b):

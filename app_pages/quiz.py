@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages.patient_form import FIELDS, choice_label, field_label
 from app_pages.render import (
+    ORDINALS,
     citations_markdown,
     escape_markdown,
     friendly_errors,
@@ -33,7 +34,6 @@ BEST_KEY = "quiz_best"
 RANK_KEYS = tuple(f"quiz_rank_{position}" for position in range(2, len(Approach) + 1))
 REVEAL_KEY = "quiz_reveal"
 NO_PICK_KEY = "quiz_no_pick"
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class QuizAnswer:
 
     slug: str
     best: Approach
-    ranking: tuple[Approach | None, ...]  # the learner's 2nd to 5th, None where left blank
+    ranking: tuple[Approach | None, ...]  # the learner's 2nd to last, None where left blank
 
     @property
     def order(self) -> tuple[Approach | None, ...]:
@@ -215,7 +215,7 @@ def _learner_column(case: TeachingCase, answer: QuizAnswer | None) -> None:
         key=BEST_KEY,
         disabled=revealed,
     )
-    with st.expander("Rank the other four (optional)"):
+    with st.expander(f"Rank the other {len(Approach) - 1} (optional)"):
         for position, key in enumerate(RANK_KEYS, start=2):
             st.selectbox(
                 ORDINALS[position - 1],
@@ -274,7 +274,7 @@ def main() -> None:
     """Case chooser on top; the case and the learner's answer beside the tool's."""
     st.title("Quiz")
     st.markdown(
-        "Read the case, choose the option you would put first (rank all five if you like), "
+        "Read the case, choose the option you would put first (rank them all if you like), "
         "then reveal the tool's ranking, its reasons and the evidence."
     )
     _seed_state()

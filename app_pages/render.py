@@ -21,12 +21,14 @@ import streamlit as st
 
 from evidence import Reference, Verification
 from rules import (
+    RULES,
     VERDICT_LABELS,
     Alert,
     AlertLevel,
     Assessment,
     BilskyResult,
     Direction,
+    NeedResult,
     OptionAssessment,
     Reason,
     ScoreResult,
@@ -68,9 +70,12 @@ ALERT_ICONS: dict[AlertLevel, str] = {
     AlertLevel.WARNING: ":material/warning:",
     AlertLevel.INFO: ":material/info:",
 }
+# Rank words for the seven options (presentation only).
+ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th")
 MARKDOWN_SPECIALS = "\\`*_{}[]<>#|~$"
 _MARKDOWN_ESCAPES = str.maketrans({character: "\\" + character for character in MARKDOWN_SPECIALS})
 LINK_SCHEMES = ("https://", "http://")
+RULE_BY_ID = {rule.id: rule for rule in RULES}
 
 
 # --- pure: text --------------------------------------------------------------------------
@@ -152,6 +157,100 @@ def reasons_by_direction(option: OptionAssessment) -> dict[Direction, list[Reaso
         if found:
             grouped[direction] = found
     return grouped
+
+
+def gate_reasons(option: OptionAssessment) -> list[Reason]:
+    """The ceilings and floors bearing on the option, the one that set its verdict first."""
+    gates = [reason for reason in option.reasons if reason.stance is None]
+    return sorted(gates, key=lambda reason: reason.rule != option.deciding_rule)
+
+
+def weighed_reasons(option: OptionAssessment) -> dict[Direction, list[Reason]]:
+    """The weighed reasons (not the gates) grouped For, Against, Notes; empty groups left out."""
+    return {
+        direction: [reason for reason in reasons if reason.stance is not None]
+        for direction, reasons in reasons_by_direction(option).items()
+        if any(reason.stance is not None for reason in reasons)
+    }
+
+
+def gate_code(rule_id: str) -> str | None:
+    """The pathway code of a ceiling or floor row (e.g. 'C3'), if it has one."""
+    code = getattr(RULE_BY_ID[rule_id].effect, "code", None)
+    return code if isinstance(code, str) else None
+
+
+def gate_markdown(
+    option: OptionAssessment, reason: Reason, references: Mapping[str, Reference]
+) -> str:
+    """A gate as a line: whether it set the verdict, its code and cap, why, and its sources.
+
+    The gate that set the verdict is the card's summary already, so its text is not repeated.
+    """
+    deciding = reason.rule == option.deciding_rule
+    role = "Set the verdict" if deciding else "Also applies"
+    if reason.ceiling is not None:
+        effect = f"caps at {VERDICT_LABELS[reason.ceiling].lower()}"
+    else:
+        effect = "lifts to at least this verdict"
+    code = gate_code(reason.rule)
+    label = f"{code}, {effect}" if code else effect
+    text = "" if deciding and reason.text == option.summary else f" {escape_markdown(reason.text)}"
+    sources = citations_markdown(reason.citations, references)
+    return (
+        f"- **{role}** ({label}).{text}  \n"
+        f"  :small[When {escape_markdown(reason.condition)}. Sources:] {sources}"
+    )
+
+
+def need_words(value: str) -> str:
+    """A need or class value as words: 'higher_risk' as 'higher risk'."""
+    return value.replace("_", " ")
+
+
+NEED_NAMES: tuple[tuple[str, str], ...] = (
+    ("decompression", "Neurologic: decompression"),
+    ("stabilisation", "Mechanical: stabilisation"),
+    ("cement_candidate", "Cement candidate"),
+    ("fitness", "Systemic: fitness for surgery"),
+)
+
+
+def needs_records(assessment: Assessment) -> list[dict[str, str]]:
+    """The four NOMS assessments as table rows: value, what it came from, what was presumed."""
+    records: list[dict[str, str]] = []
+    for attribute, name in NEED_NAMES:
+        need: NeedResult = getattr(assessment.needs, attribute)
+        records.append(
+            {
+                "Assessment": name,
+                "Result": f"**{escape_markdown(need_words(need.value))}**",
+                "From": escape_markdown("; ".join(need.source)),
+                "Presumed": escape_markdown("; ".join(need.presumed)) or "nothing",
+            }
+        )
+    return records
+
+
+def provisional_markdown(assessment: Assessment, labels: Mapping[str, str]) -> str | None:
+    """Why the result is provisional, naming the inputs to fill in by their form labels."""
+    if not assessment.provisional:
+        return None
+    decisive = assessment.decisive_missing_inputs
+    lines = ["**Provisional result.**"]
+    if decisive:
+        names = ", ".join(f"**{escape_markdown(labels.get(n, n))}**" for n in decisive)
+        lines.append(
+            f"Fill in {names}: {'it is' if len(decisive) == 1 else 'each is'} unknown and "
+            "one of its possible values changes the first option."
+        )
+    others = [
+        reason
+        for reason in assessment.provisional_reasons
+        if not any(reason.startswith(f"{name} ") for name in decisive)
+    ]
+    lines.extend(f"Also: {escape_markdown(reason)}." for reason in others)
+    return "  \n".join(lines)
 
 
 def ranking_markdown(options: Iterable[OptionAssessment]) -> str:
@@ -301,24 +400,30 @@ def render_bilsky(bilsky: BilskyResult, references: Mapping[str, Reference]) -> 
 def render_option_card(
     rank: int, option: OptionAssessment, references: Mapping[str, Reference]
 ) -> None:
-    """One option as a card: verdict badge, summary, reasons for and against with sources."""
+    """One option as a card: verdict, summary, the gate that set it, then reasons with sources."""
     with st.container(border=True, key=f"option_card_{option.approach.value}"):
         st.markdown(
             f"##### {rank}. {verdict_badge(option.verdict)} {escape_markdown(option.label)}",
             anchors=False,
         )
         st.markdown(f"**{escape_markdown(option.summary)}**")
-        for direction, reasons in reasons_by_direction(option).items():
+        gates = gate_reasons(option)
+        if gates:
+            st.markdown(
+                ":violet[**Gates**]\n"
+                + "\n".join(gate_markdown(option, reason, references) for reason in gates)
+            )
+        for direction, reasons in weighed_reasons(option).items():
             st.markdown(
                 DIRECTION_HEADINGS[direction]
                 + "\n"
                 + "\n".join(reason_markdown(reason, references) for reason in reasons)
             )
-        st.caption(f"Net score {option.net_score:+d} (weight for minus weight against).")
+        st.caption(f"Net weight {option.net_score:+d} (for minus against; gates apply after).")
 
 
 def render_options(assessment: Assessment, references: Mapping[str, Reference]) -> None:
-    """The five options best first, each as a card."""
+    """Every option best first, each as a card."""
     for rank, option in enumerate(assessment.options, 1):
         render_option_card(rank, option, references)
 
@@ -364,21 +469,37 @@ def render_downloads(assessment: Assessment) -> None:
     st.caption(f"Rules version `{assessment.rules_version}`")
 
 
+def render_provisional(assessment: Assessment, labels: Mapping[str, str]) -> None:
+    """The provisional notice, first of all, naming what to fill in."""
+    notice = provisional_markdown(assessment, labels)
+    if notice is not None:
+        st.warning(notice, icon=":material/pending:")
+
+
+def render_needs(assessment: Assessment) -> None:
+    """The four NOMS assessments and the tumour class, compactly."""
+    st.table(pd.DataFrame(needs_records(assessment)), hide_index=True)
+    st.markdown(f"**Tumour class:** {escape_markdown(need_words(assessment.needs.tumour_class))}")
+
+
 def render_assessment(assessment: Assessment, labels: Mapping[str, str] | None = None) -> None:
-    """The whole result: alerts, ranking, scores, Bilsky, option cards, missing inputs."""
+    """The whole result: provisional notice, alerts, NOMS needs, ranking, option cards, scores."""
     references = assessment.citations
+    labels = labels or {}
     if assessment.patient.case_label:
         st.text(f"Case: {assessment.patient.case_label}")
-    st.caption(f"Rules version `{assessment.rules_version}`")
+    render_provisional(assessment, labels)
     render_alerts(assessment.alerts, references)
+    st.subheader("NOMS assessment")
+    render_needs(assessment)
     st.subheader("Options, best first")
     render_ranking(assessment.options)
+    st.subheader("The options and their reasons")
+    render_options(assessment, references)
     st.subheader("Scores")
     render_scores(assessment, references)
     render_bilsky(assessment.bilsky, references)
-    st.subheader("The options and their reasons")
-    render_options(assessment, references)
     st.subheader("Missing inputs that could change the answer")
-    render_missing_inputs(assessment, labels or {})
+    render_missing_inputs(assessment, labels)
     st.subheader("Download")
     render_downloads(assessment)

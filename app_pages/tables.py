@@ -18,7 +18,16 @@ from app_pages.render import (
     reference_name,
 )
 from evidence import Reference, Verification, registry
-from rules import APPROACH_LABELS, RULES, Approach, Direction, Rule
+from rules import (
+    APPROACH_LABELS,
+    APPROACH_SHORT_LABELS,
+    RULES,
+    VERDICT_LABELS,
+    Approach,
+    Direction,
+    Rule,
+)
+from rules.catalog import CapsVerdict, FloorsVerdict, GivesReason, RaisesAlert, SetsNeed
 
 NO_DESIGN = "design not stated"
 DIRECTION_WORDS: dict[Direction, str] = {
@@ -58,6 +67,16 @@ class ReferenceRow:
         return needle in haystack.lower()
 
 
+def rule_options(rule: Rule) -> tuple[Approach, ...]:
+    """The options a row bears on: a reason's or floor's option, a ceiling's options."""
+    effect = rule.effect
+    if isinstance(effect, CapsVerdict):
+        return effect.options
+    if isinstance(effect, GivesReason | FloorsVerdict):
+        return (effect.option,)
+    return ()
+
+
 def rules_citing(references: Iterable[str], rules: Iterable[Rule] = RULES) -> dict[str, list[Rule]]:
     """For each reference id, the rules whose evidence includes it, in table order."""
     citing: dict[str, list[Rule]] = {reference_id: [] for reference_id in references}
@@ -74,7 +93,11 @@ def reference_rows(references: Mapping[str, Reference] | None = None) -> list[Re
     rows: list[ReferenceRow] = []
     for reference_id, reference in references.items():
         rules = citing.get(reference_id, [])
-        options = tuple(dict.fromkeys(APPROACH_LABELS[rule.option] for rule in rules))
+        options = tuple(
+            dict.fromkeys(
+                APPROACH_LABELS[option] for rule in rules for option in rule_options(rule)
+            )
+        )
         pubmed, doi = reference.pubmed_url, reference.doi_url
         rows.append(
             ReferenceRow(
@@ -153,34 +176,212 @@ def library_records(rows: Iterable[ReferenceRow]) -> list[dict[str, object]]:
     ]
 
 
-def rule_records(
-    option: Approach, references: Mapping[str, Reference] | None = None
-) -> list[dict[str, str]]:
-    """The rules of one option as Markdown cells for st.table, in table order."""
-    references = references if references is not None else registry()
-    records: list[dict[str, str]] = []
-    for rule in RULES:
-        if rule.option is not option:
-            continue
-        evidence = "; ".join(
-            f"{citation_link(references[reference_id])} "
-            f"({escape_markdown(evidence_grade(references[reference_id]))}"
-            + (
-                ""
-                if references[reference_id].verification.is_checked
-                else f", **{VERIFICATION_STYLE[references[reference_id].verification][2]}**"
+@dataclass(frozen=True)
+class RuleSection:
+    """A titled part of the rule book: rows of one kind, in the order the engine reads them."""
+
+    title: str
+    caption: str
+    rules: tuple[Rule, ...]
+
+
+def _ceiling_number(rule: Rule) -> int:
+    effect = rule.effect
+    return int(effect.code.lstrip("C")) if isinstance(effect, CapsVerdict) else 0
+
+
+def _need_rows(rules: tuple[Rule, ...]) -> list[tuple[Rule, SetsNeed]]:
+    return [(rule, rule.effect) for rule in rules if isinstance(rule.effect, SetsNeed)]
+
+
+def _ceiling_rows(rules: tuple[Rule, ...]) -> list[tuple[Rule, CapsVerdict]]:
+    rows = [(rule, rule.effect) for rule in rules if isinstance(rule.effect, CapsVerdict)]
+    return sorted(rows, key=lambda pair: _ceiling_number(pair[0]))
+
+
+def rule_sections(rules: tuple[Rule, ...] = RULES) -> list[RuleSection]:
+    """The table grouped by kind: needs (per need, in order), ceilings, floors, reasons, alerts."""
+    sections: list[RuleSection] = []
+    need_rows = _need_rows(rules)
+    for need in dict.fromkeys(effect.need for _, effect in need_rows):
+        sections.append(
+            RuleSection(
+                f"Need: {need.value.replace('_', ' ')}",
+                "Read in order; the first row that holds sets the need.",
+                tuple(rule for rule, effect in need_rows if effect.need is need),
             )
-            + ")"
-            for reference_id in rule.evidence
         )
-        records.append(
-            {
-                "Direction": DIRECTION_WORDS[rule.direction],
-                "Strength": rule.strength.value,
-                "When": escape_markdown(rule.condition_in_words()),
-                "Explanation": escape_markdown(rule.text),
-                "Evidence": evidence,
-                "Rule": f"`{rule.id}`",
-            }
+    sections.append(
+        RuleSection(
+            "Ceilings (gates)",
+            "Every row that holds caps its options; the lowest cap wins.",
+            tuple(rule for rule, _ in _ceiling_rows(rules)),
         )
-    return records
+    )
+    sections.append(
+        RuleSection(
+            "Floors",
+            "Lift an option to at least their verdict, never above a ceiling.",
+            tuple(r for r in rules if isinstance(r.effect, FloorsVerdict)),
+        )
+    )
+    for option in Approach:
+        sections.append(
+            RuleSection(
+                f"Reasons: {APPROACH_LABELS[option]}",
+                "Weighed: supporting 1, strong 2, major 3; notes 0.",
+                tuple(r for r in rules if r.effect.kind == "reason" and r.effect.option is option),
+            )
+        )
+    sections.append(
+        RuleSection(
+            "Alerts",
+            "Shown before the options, in this order.",
+            tuple(r for r in rules if isinstance(r.effect, RaisesAlert)),
+        )
+    )
+    return sections
+
+
+def effect_words(rule: Rule) -> str:
+    """What a row does, as a Markdown cell."""
+    effect = rule.effect
+    if isinstance(effect, SetsNeed):
+        return f"{effect.need.value.replace('_', ' ')} = **{effect.value.replace('_', ' ')}**"
+    if isinstance(effect, CapsVerdict):
+        options = ", ".join(APPROACH_SHORT_LABELS[o] for o in effect.options)
+        below = (
+            f"; ranked below {APPROACH_SHORT_LABELS[effect.ranks_below]}"
+            if effect.ranks_below
+            else ""
+        )
+        return (
+            f"**{effect.code}**: {escape_markdown(options)} at most "
+            f"**{VERDICT_LABELS[effect.verdict].lower()}**{escape_markdown(below)}"
+        )
+    if isinstance(effect, FloorsVerdict):
+        first = ", put first" if effect.first else ""
+        return (
+            f"**{effect.code}**: {escape_markdown(APPROACH_SHORT_LABELS[effect.option])} at "
+            f"least **{VERDICT_LABELS[effect.verdict].lower()}**{first}"
+        )
+    if isinstance(effect, GivesReason):
+        direction = DIRECTION_WORDS[effect.stance.direction]
+        size = effect.stance.value.split("_")[-1]
+        return direction if effect.stance.direction is Direction.NOTE else f"{direction} ({size})"
+    return f"**{effect.level.value}**: {escape_markdown(effect.code.replace('_', ' '))}"
+
+
+def evidence_cell(rule: Rule, references: Mapping[str, Reference]) -> str:
+    """The row's evidence as links with design and level, unverified records flagged."""
+    cells = []
+    for reference_id in rule.evidence:
+        reference = references[reference_id]
+        flag = (
+            ""
+            if reference.verification.is_checked
+            else f", **{VERIFICATION_STYLE[reference.verification][2]}**"
+        )
+        cells.append(
+            f"{citation_link(reference)} ({escape_markdown(evidence_grade(reference))}{flag})"
+        )
+    return "; ".join(cells)
+
+
+def rule_records(
+    rules: Iterable[Rule], references: Mapping[str, Reference] | None = None
+) -> list[dict[str, str]]:
+    """Rows of the rule book as Markdown cells for st.table, in the order given."""
+    references = references if references is not None else registry()
+    return [
+        {
+            "Effect": effect_words(rule),
+            "When": escape_markdown(rule.condition_in_words()),
+            "Explanation": escape_markdown(rule.text)
+            + (" :gray[(panel convention)]" if rule.panel_convention else ""),
+            "Evidence": evidence_cell(rule, references),
+            "Rule": f"`{rule.id}`",
+        }
+        for rule in rules
+    ]
+
+
+# --- the pathway as a picture -------------------------------------------------------------
+
+
+def _dot_text(text: str) -> str:
+    """Text inside a quoted DOT label: quotes escaped; ``\\n`` left as DOT's line break."""
+    return text.replace('"', '\\"')
+
+
+def pathway_dot(rules: tuple[Rule, ...] = RULES) -> str:
+    """The pathway as a Graphviz digraph, built from the rule table.
+
+    Facts read by the need rows -> the four needs with their possible values -> the
+    ceilings (by code, with the verdicts they cap to) -> the seven options.
+    """
+    need_rows = _need_rows(rules)
+    needs: dict[str, list[str]] = {}
+    for _, effect in need_rows:
+        values = needs.setdefault(effect.need.value, [])
+        if effect.value not in values:
+            values.append(effect.value)
+    facts = {clause.fact.value for rule, _ in need_rows for clause in rule.when} - needs.keys()
+    lines = [
+        "digraph pathway {",
+        '  rankdir=LR; nodesep=0.15; ranksep=0.9; node [fontname="Helvetica", fontsize=10];',
+        '  edge [color="#888888", arrowsize=0.6];',
+        '  subgraph cluster_inputs { label="Inputs (derived facts)"; style=dashed;',
+    ]
+    lines += [
+        f'    "f_{f}" [label="{_dot_text(f.replace("_", " "))}", shape=plaintext];'
+        for f in sorted(facts)
+    ]
+    lines.append("  }")
+    lines.append('  subgraph cluster_needs { label="1. Needs (NOMS)"; style=rounded;')
+    for need, values in needs.items():
+        shown = "\\n".join(v.replace("_", " ") for v in values)
+        label = f"{need.replace('_', ' ').upper()}\\n----\\n{shown}"
+        lines.append(
+            f'    "n_{need}" [label="{_dot_text(label)}", shape=box, '
+            'style="rounded,filled", fillcolor="#e8f0fe"];'
+        )
+    lines.append("  }")
+    edges: set[tuple[str, str]] = set()
+    for rule, effect in need_rows:
+        for clause in rule.when:
+            source = clause.fact.value
+            kind = "n" if source in needs else "f"
+            if source != effect.need.value:
+                edges.add((f"{kind}_{source}", f"n_{effect.need.value}"))
+    ceilings: dict[str, list[tuple[Rule, CapsVerdict]]] = {}
+    for rule, cap in _ceiling_rows(rules):
+        ceilings.setdefault(cap.code, []).append((rule, cap))
+    lines.append('  subgraph cluster_ceilings { label="2. Ceilings (gates)"; style=rounded;')
+    for code, rows in ceilings.items():
+        verdicts = dict.fromkeys(VERDICT_LABELS[cap.verdict].lower() for _, cap in rows)
+        label = f"{code}\\nat most {' / '.join(verdicts)}"
+        lines.append(
+            f'    "c_{code}" [label="{_dot_text(label)}", shape=box, '
+            'style=filled, fillcolor="#fdecea"];'
+        )
+        for rule, cap in rows:
+            for clause in rule.when:
+                source = clause.fact.value
+                if source in needs:
+                    edges.add((f"n_{source}", f"c_{code}"))
+            for option in cap.options:
+                edges.add((f"c_{code}", f"o_{option.value}"))
+    lines.append("  }")
+    lines.append(
+        '  subgraph cluster_options { label="3. Options (reasons weighed, ranked)"; style=rounded;'
+    )
+    for option in Approach:
+        lines.append(
+            f'    "o_{option.value}" [label="{_dot_text(APPROACH_SHORT_LABELS[option])}", '
+            'shape=box, style="rounded,filled", fillcolor="#e6f4ea"];'
+        )
+    lines.append("  }")
+    lines += [f'  "{a}" -> "{b}";' for a, b in sorted(edges)]
+    lines.append("}")
+    return "\n".join(lines)

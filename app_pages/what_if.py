@@ -57,7 +57,7 @@ def _runs(name: str, values: Sequence[object]) -> list[list[object]]:
     """Values split into runs of neighbouring choices (in the form's order of choices)."""
     spec = FIELDS.get(name)
     order: list[object] = []
-    if spec is not None and spec.kind in (Kind.CHOICE, Kind.YES_NO):
+    if spec is not None and spec.is_select:
         order = [choice for choice in choices(spec) if choice != UNKNOWN]
     runs: list[list[object]] = []
     step = 0

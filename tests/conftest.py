@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from rules.case_library import CASE_METADATA
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+CASES = ROOT / "rules" / "cases"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,9 +41,9 @@ SERVER_START_SECONDS = 60
 
 
 def load_seed(name: str) -> dict[str, Any]:
-    """A seed case from examples/ as raw input."""
-    data: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
-    return data
+    """A teaching case from rules/cases/ as raw patient input (its metadata left out)."""
+    data: dict[str, Any] = json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+    return {key: value for key, value in data.items() if key not in CASE_METADATA}
 
 
 def _free_port() -> int:

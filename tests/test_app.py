@@ -17,7 +17,6 @@ from app_pages.patient_form import (
     FIELDS,
     GROUPS,
     UNKNOWN,
-    Kind,
     choice_label,
     choices,
     default_state,
@@ -30,21 +29,35 @@ from app_pages.render import (
     BANNER,
     FRIENDLY_ERROR,
     MARKDOWN_SPECIALS,
+    NEED_NAMES,
     assessment_json,
     citation_markdown,
     download_name,
     escape_markdown,
+    gate_markdown,
+    gate_reasons,
     link_target,
     missing_by_use,
+    provisional_markdown,
     ranking_markdown,
     score_value,
+    verdict_badge,
 )
-from app_pages.tables import filter_rows, reference_rows, rule_records, rules_citing
+from app_pages.tables import (
+    filter_rows,
+    pathway_dot,
+    reference_rows,
+    rule_options,
+    rule_records,
+    rule_sections,
+    rules_citing,
+)
 from evidence import Reference, Verification, registry
 from rules import (
     APPROACH_LABELS,
     INPUT_FIELDS,
     RULES,
+    AlertLevel,
     Approach,
     InputProblem,
     Patient,
@@ -65,9 +78,21 @@ SEEDS = (
     pytest.param("seed_thoracic_lung_unfit", id="seed_thoracic_lung_unfit"),
     pytest.param("seed_lumbar_sarcoma_frail", id="seed_lumbar_sarcoma_frail"),
 )
-CITATION_LINK = re.compile(r"\]\((https://(?:pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)/[^)\s]+)\)")
+# A link target may hold balanced parentheses, as DOIs such as 10.1016/S1470-2045(11)70011-2 do.
+CITATION_LINK = re.compile(
+    r"\]\((https://(?:pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)/(?:[^()\s]|\([^()\s]*\))+)\)"
+)
 CARD_TITLE = re.compile(r"^##### (\d+)\. :\w+-badge\[[^\]]*\] (.+)$")
 TIMEOUT = 60
+# Motor deficit, fit, mechanical pain and collapse: whether the cord is compressed decides.
+BILSKY_DECIDES: dict[str, object] = {
+    "level": "T8",
+    "histology": "lung",
+    "frankel": "C",
+    "kps": 90,
+    "pain": "mechanical",
+    "collapse": "over_50_percent",
+}
 
 
 def _app() -> AppTest:
@@ -145,7 +170,26 @@ def test_rule_book_shows_every_rule_the_version_and_the_verdict_procedure() -> N
     assert shown == len(RULES)
     text = "\n".join(_markdown(at))
     assert "rules-" in text
-    assert "net score" in text
+    assert "net weight" in text
+    headings = [str(element.value) for element in at.subheader]
+    alerts = [rule for rule in RULES if rule.effect.kind == "alert"]
+    assert f"Alerts ({len(alerts)})" in headings
+    assert any(heading.startswith("Ceilings") for heading in headings)
+
+
+def test_rule_book_draws_the_pathway_from_the_rule_table() -> None:
+    at = _app()
+    at.switch_page("app_pages/rule_book.py").run()
+    _assert_healthy(at)
+    charts = at.get("graphviz_chart")
+    assert len(charts) == 1
+    dot = pathway_dot()
+    for option in Approach:
+        assert f'"o_{option.value}"' in dot
+    for need in ("fitness", "decompression", "stabilisation", "cement_candidate"):
+        assert f'"n_{need}"' in dot
+    codes = {rule.effect.code for rule in RULES if rule.effect.kind == "ceiling"}
+    assert all(f'"c_{code}"' in dot for code in codes)
 
 
 def test_about_page_gives_the_score_accuracy_figures_with_sources() -> None:
@@ -176,7 +220,7 @@ def test_seed_case_shows_the_options_in_the_core_order(seed: str) -> None:
     _assert_healthy(at)
     order = _card_order(at)
     assert order == [option.label for option in expected.options]
-    assert order[0] == APPROACH_LABELS[Approach.ENDOSCOPIC_TRANSPEDICULAR]
+    assert len(order) == len(Approach) == 7
     for option in expected.options:
         assert at.get_by_key(f"option_card_{option.approach.value}")
 
@@ -288,10 +332,49 @@ def test_new_case_clears_the_form_and_the_result() -> None:
 
 
 def test_a_rapidly_progressive_deficit_shows_an_emergency_error() -> None:
-    at = _fill(_app(), {"level": "T8", "histology": "lung", "rapidly_progressive_deficit": True})
+    data = {"level": "T8", "histology": "lung", "rapidly_progressive_deficit": True}
+    expected = assess(Patient.model_validate(data))
+    emergency = [alert for alert in expected.alerts if alert.level is AlertLevel.EMERGENCY]
+    assert emergency
+    at = _submit(_fill(_app(), data))
+    _assert_healthy(at)
+    errors = [str(error.value) for error in at.error]
+    assert any(escape_markdown(emergency[0].text) in error for error in errors)
+
+
+def test_a_moribund_patient_is_not_suggested_posterior_only_surgery() -> None:
+    at = _fill(_app(), {"level": "T8", "histology": "lung", "frankel": "D", "kps": 10})
     at = _submit(at)
     _assert_healthy(at)
-    assert any("emergency" in str(error.value) for error in at.error)
+    card = at.get_by_key("option_card_posterior_only")
+    titles = [str(element.value) for element in card.markdown]
+    assert any("Not suggested" in title and "Posterior-only" in title for title in titles)
+    assert any("moribund" in title.lower() for title in titles)
+
+
+def test_a_missing_bilsky_grade_that_could_change_the_answer_is_named_first() -> None:
+    data = BILSKY_DECIDES
+    assert "escc_grade" in assess(Patient.model_validate(data)).decisive_missing_inputs
+    at = _submit(_fill(_app(), data))
+    _assert_healthy(at)
+    warnings = [str(warning.value) for warning in at.main.warning]
+    notices = [index for index, text in enumerate(warnings) if "Provisional result" in text]
+    assert notices, warnings
+    assert "Bilsky ESCC grade" in warnings[notices[0]]
+    # It comes before every alert: only the banner is above it.
+    assert warnings[: notices[0]] == [BANNER]
+
+
+def test_the_noms_summary_shows_each_need_with_its_source() -> None:
+    data = {"level": "T8", "histology": "lung", "frankel": "D", "kps": 10}
+    expected = assess(Patient.model_validate(data))
+    at = _submit(_fill(_app(), data))
+    tables = [table.value for table in at.table if "Assessment" in table.value.columns]
+    assert tables
+    needs = tables[0]
+    assert list(needs["Assessment"]) == [name for _, name in NEED_NAMES]
+    assert "moribund" in needs["Result"].iloc[-1]
+    assert expected.needs.fitness.source[0] in needs["From"].iloc[-1]
 
 
 # --- the form, pure -----------------------------------------------------------------------------
@@ -308,7 +391,7 @@ def test_every_field_has_grading_help() -> None:
 
 def test_optional_choices_start_with_unknown_and_required_ones_do_not() -> None:
     for spec in FIELDS.values():
-        if spec.kind not in (Kind.CHOICE, Kind.YES_NO):
+        if not spec.is_select:
             continue
         offered = choices(spec)
         assert (offered[0] == UNKNOWN) is not spec.is_required, spec.name
@@ -316,7 +399,7 @@ def test_optional_choices_start_with_unknown_and_required_ones_do_not() -> None:
 
 def test_every_choice_is_one_the_core_accepts() -> None:
     for spec in FIELDS.values():
-        if spec.kind not in (Kind.CHOICE, Kind.YES_NO):
+        if not spec.is_select:
             continue
         for value in choices(spec):
             if value == UNKNOWN:
@@ -432,7 +515,8 @@ def test_ranking_lists_every_option_best_first_with_its_verdict() -> None:
     assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
     lines = ranking_markdown(assessment.options).splitlines()
     assert len(lines) == len(Approach)
-    assert lines[0].startswith("1. :green-badge[")
+    first = assessment.options[0]
+    assert lines[0].startswith(f"1. {verdict_badge(first.verdict)}")
 
 
 def test_a_score_with_missing_inputs_shows_its_possible_range() -> None:
@@ -444,7 +528,7 @@ def test_a_score_with_missing_inputs_shows_its_possible_range() -> None:
 def test_missing_inputs_are_grouped_by_what_they_feed() -> None:
     assessment = assess(Patient.model_validate({"level": "T8", "histology": "lung"}))
     grouped = missing_by_use(assessment, {name: spec.label for name, spec in FIELDS.items()})
-    assert "Pain" in grouped["SINS"]
+    assert "Pain" in grouped["SINS, cement candidacy"]
     assert sum(map(len, grouped.values())) == len(assessment.missing_inputs)
 
 
@@ -464,7 +548,11 @@ def test_every_reference_has_a_library_row_with_the_options_citing_it() -> None:
     assert set(rows) == set(registry())
     citing = rules_citing(registry())
     for reference_id, row in rows.items():
-        assert set(row.options) == {APPROACH_LABELS[rule.option] for rule in citing[reference_id]}
+        assert set(row.options) == {
+            APPROACH_LABELS[option]
+            for rule in citing[reference_id]
+            for option in rule_options(rule)
+        }
 
 
 def test_library_filters_combine() -> None:
@@ -480,8 +568,37 @@ def test_library_filters_combine() -> None:
 
 
 def test_rule_book_rows_cover_every_rule_once() -> None:
-    shown = [row["Rule"] for option in Approach for row in rule_records(option)]
+    shown = [row["Rule"] for section in rule_sections() for row in rule_records(section.rules)]
     assert sorted(shown) == sorted(f"`{rule.id}`" for rule in RULES)
+
+
+def test_rule_book_ceilings_run_c1_to_c21() -> None:
+    ceilings = next(section for section in rule_sections() if section.title.startswith("Ceil"))
+    numbers = [int(rule.effect.code[1:]) for rule in ceilings.rules]  # type: ignore[union-attr]
+    assert numbers == sorted(numbers)
+    assert numbers[0] == 1
+
+
+def test_a_gate_that_set_the_verdict_is_shown_first_with_its_code() -> None:
+    assessment = assess(Patient.model_validate({"level": "T8", "histology": "lung", "kps": 10}))
+    option = next(o for o in assessment.options if o.approach is Approach.POSTERIOR_ONLY)
+    gates = gate_reasons(option)
+    assert gates[0].rule == option.deciding_rule
+    line = gate_markdown(option, gates[0], assessment.citations)
+    assert line.startswith("- **Set the verdict** (C")
+    assert "caps at not suggested" in line
+
+
+def test_the_provisional_notice_names_inputs_by_their_form_labels() -> None:
+    data = BILSKY_DECIDES
+    assessment = assess(Patient.model_validate(data))
+    notice = provisional_markdown(assessment, {n: f.label for n, f in FIELDS.items()})
+    assert notice is not None
+    assert "**Bilsky ESCC grade**" in notice
+    assert "escc_grade" not in notice
+    settled = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
+    if not settled.provisional:
+        assert provisional_markdown(settled, {}) is None
 
 
 # --- quality bars ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from app_pages.batch import agreement_frame, results_csv, verdict_frame
+from app_pages.batch import agreement_frame, provisional_count, results_csv, verdict_frame
 from app_pages.render import BANNER, FRIENDLY_ERROR
 from rules import Patient, assess
 from rules.batch import run_batch
@@ -49,7 +49,19 @@ def test_small_file_gives_every_row_with_errors_numbered() -> None:
     assert not at.exception
     assert FRIENDLY_ERROR not in [str(error.value) for error in at.error]
     metrics = {str(metric.label): str(metric.value) for metric in at.metric}
-    assert metrics == {"Rows": "4", "Assessed": "2", "With errors": "2"}
+    provisional = sum(
+        assess(Patient.model_validate(data)).provisional
+        for data in (
+            {"level": "T8", "histology": "lung", "kps": 40},
+            {"level": "L4", "histology": "prostate", "kps": 80, "cachexia": False},
+        )
+    )
+    assert metrics == {
+        "Rows": "4",
+        "Assessed": "2",
+        "Provisional": str(provisional),
+        "With errors": "2",
+    }
     frames = [frame.value for frame in at.dataframe]
     (errors,) = [f for f in frames if list(f.columns) == ["row", "errors"]]
     (results,) = [f for f in frames if "status" in f.columns]
@@ -59,6 +71,7 @@ def test_small_file_gives_every_row_with_errors_numbered() -> None:
     assert list(results["status"]) == ["ok", "error", "error", "ok"]
     alone = assess(Patient.model_validate({"level": "T8", "histology": "lung", "kps": 40}))
     assert results["top_approach"].iloc[0] == alone.options[0].approach.value
+    assert results["provisional"].iloc[0] == str(alone.provisional).lower()
     assert any("Agreement with what was done" in str(m.value) for m in at.markdown)
 
 
@@ -80,3 +93,13 @@ def test_chart_and_download_frames_count_every_assessed_row() -> None:
     assert agreement["rows"].sum() == summary.audited
     text = results_csv(rows, columns[0])
     assert text.count("\n") == 1 + len(rows)
+
+
+def test_provisional_rows_are_counted_only_when_the_output_has_the_column() -> None:
+    assert provisional_count([{"status": "ok", "top_approach": "non_operative"}]) is None
+    rows = [
+        {"status": "ok", "provisional": "true"},
+        {"status": "ok", "provisional": "false"},
+        {"status": "error", "provisional": ""},
+    ]
+    assert provisional_count(rows) == 1

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from app_pages.patient_form import FIELDS, Kind, choice_label
+from app_pages.patient_form import FIELDS, choice_label
 from app_pages.render import BANNER
 from evidence import registry
-from rules import Patient, assess
+from rules import VERDICT_LABELS, Patient, assess
 from tests.conftest import load_seed
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def _fill(page: Page, values: dict[str, Any]) -> None:
     for name, value in values.items():
         spec = FIELDS[name]
         field = page.locator(f".st-key-{name} input")
-        if spec.kind in (Kind.CHOICE, Kind.YES_NO):
+        if spec.is_select:
             shown = choice_label(spec)(value)
             field.click()
             field.fill(shown)
@@ -110,12 +110,18 @@ def test_seed_thoracic_case_shows_ranked_cards_with_evidence_links(
     expect(page.locator(f".st-key-option_card_{first}")).to_be_visible(timeout=LOAD_MS)
 
     assert _card_order(page) == [option.approach.value for option in expected.options]
-    assert first == "endoscopic_transpedicular"
+    assert len(_card_order(page)) == 7
+    top = expected.options[0]
     top_card = page.locator(f".st-key-option_card_{first}")
-    expect(top_card).to_contain_text("Suggested")
-    link = top_card.locator("a[href='https://pubmed.ncbi.nlm.nih.gov/40576769/']").first
-    expect(link).to_have_text("Li 2025")
-    assert registry()["li2025_endoscopic_transpedicular"].pubmed_url == link.get_attribute("href")
+    expect(top_card).to_contain_text(VERDICT_LABELS[top.verdict])
+    cited = next(
+        registry()[reference_id]
+        for reason in top.reasons
+        for reference_id in reason.citations
+        if registry()[reference_id].pubmed_url
+    )
+    link = top_card.locator(f"a[href='{cited.pubmed_url}']").first
+    expect(link).to_have_text(cited.short_label)
     expect(page.get_by_text(BANNER).first).to_be_visible()
     _full_page_screenshot(page, screenshots / "assess_seed_thoracic.png")
     page.context.close()
@@ -149,4 +155,58 @@ def test_page_renders_in_the_browser_with_the_disclaimer(
     expect(page.get_by_text(BANNER).first).to_be_visible()
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
     _full_page_screenshot(page, screenshots / f"{path}.png")
+    page.context.close()
+
+
+BILSKY_DECIDES = {
+    "level": "T8",
+    "histology": "lung",
+    "frankel": "C",
+    "kps": 90,
+    "pain": "mechanical",
+    "collapse": "over_50_percent",
+}
+
+
+@pytest.mark.parametrize("width", [1280, 820, 390])
+def test_provisional_notice_names_the_bilsky_grade_at_every_width(
+    browser: Browser, app_url: str, screenshots: Path, width: int
+) -> None:
+    assert "escc_grade" in assess(Patient.model_validate(BILSKY_DECIDES)).decisive_missing_inputs
+    page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
+    page.goto(app_url)
+    expect(page.locator("[data-testid=stForm]")).to_be_visible(timeout=LOAD_MS)
+    wait_for_script(page)
+    _fill(page, BILSKY_DECIDES)
+    _submit(page)
+    notice = page.get_by_text("Provisional result.")
+    expect(notice).to_be_visible(timeout=LOAD_MS)
+    expect(notice.locator("xpath=..")).to_contain_text("Bilsky ESCC grade")
+    expect(page.get_by_text(BANNER).first).to_be_visible()
+    wait_for_script(page)
+    page.screenshot(path=str(screenshots / f"assess_provisional_{width}.png"))
+    page.context.close()
+
+
+def test_a_moribund_patient_sees_posterior_only_not_suggested(
+    browser: Browser, app_url: str
+) -> None:
+    page = _open(browser, app_url)
+    _fill(page, {"level": "T8", "histology": "lung", "frankel": "D", "kps": 10})
+    _submit(page)
+    card = page.locator(".st-key-option_card_posterior_only")
+    expect(card).to_be_visible(timeout=LOAD_MS)
+    expect(card).to_contain_text("Not suggested")
+    expect(card).to_contain_text("moribund")
+    page.context.close()
+
+
+def test_rule_book_draws_the_pathway_diagram(browser: Browser, app_url: str) -> None:
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(f"{app_url}/rule_book")
+    chart = page.locator("[data-testid=stGraphVizChart] svg")
+    expect(chart).to_be_visible(timeout=LOAD_MS)
+    expect(chart).to_contain_text("DECOMPRESSION")
+    expect(chart).to_contain_text("Posterior-only")
+    expect(page.get_by_role("heading", name="Alerts", exact=False).first).to_be_visible()
     page.context.close()

@@ -10,8 +10,10 @@ from playwright.sync_api import Browser, Page, expect
 from app_pages.patient_form import FIELDS, choice_label, patient_state
 from app_pages.quiz import quiz_label
 from app_pages.render import BANNER
+from app_pages.what_if import option_name
 from rules import APPROACH_LABELS, Approach, assess
 from rules.case_library import case_by_slug
+from rules.whatif import what_if as what_if_analysis
 from tests.test_browser import (
     LOAD_MS,
     VIEWPORT,
@@ -72,7 +74,13 @@ def test_a_case_loads_from_the_library_into_the_assess_form_and_shows_what_if(
     page.get_by_role("tab", name="What would change this answer?").click()
     what_if = page.get_by_role("tabpanel", name="What would change this answer?")
     expect(what_if.get_by_text("Changes that move the top option")).to_be_visible()
-    expect(what_if).to_contain_text("KPS 40 → 80\u2013100: Posterior-only comes first")
+    kps_flip = next(
+        flip
+        for flip in what_if_analysis(case.patient).flips
+        if flip.field == "kps" and flip.top_after is not expected.options[0].approach
+    )
+    expect(what_if).to_contain_text("KPS 40 → ")
+    expect(what_if).to_contain_text(f"{option_name(kps_flip.top_after)} comes first")
     expect(what_if).to_contain_text("With the unknowns filled in")
     _full_page_screenshot(page, screenshots / "what_if.png")
     page.context.close()
@@ -89,9 +97,17 @@ def test_compare_shows_cachexia_yes_and_no_side_by_side(
     _choose(page, "compare_b_cachexia", choice_label(FIELDS["cachexia"])(False))
     page.locator(".st-key-compare_submit button").click()
     expect(page.get_by_role("heading", name="Comparison")).to_be_visible(timeout=LOAD_MS)
-    expect(page.get_by_text("Top option changes")).to_be_visible()
+    with_cachexia = assess(case_by_slug(SEED_2).patient)
+    without = assess(case_by_slug(SEED_2).patient.model_copy(update={"cachexia": False}))
+    same_top = with_cachexia.options[0].approach is without.options[0].approach
+    expect(
+        page.get_by_text("Same top option" if same_top else "Top option changes")
+    ).to_be_visible()
     differences = page.locator("[data-testid=stTable]").first
     expect(differences).to_contain_text("Cachexia")
+    needs = page.locator("[data-testid=stTable]").nth(1)
+    expect(needs).to_contain_text("fitness for surgery")
+    expect(needs).to_contain_text(with_cachexia.needs.fitness.value.replace("_", " "))
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
     _full_page_screenshot(page, screenshots / "compare.png")
     page.context.close()

@@ -39,7 +39,7 @@ PYTEST_ARGS ?=
 # Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
 COV_ARGS := --cov
 
-.PHONY: help venv .venv run chromium lint format typecheck contracts test bench lock clean
+.PHONY: help venv .venv run chromium lint format typecheck contracts test mutation bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
@@ -49,6 +49,7 @@ help:
 	@echo "make typecheck  mypy (strict)"
 	@echo "make contracts  import-linter: layering and core/services contracts (pyproject.toml)"
 	@echo "make chromium   install Debian chromium if missing"
+	@echo "make mutation  mutmut on rules/scores.py + rules/engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
 
@@ -114,6 +115,18 @@ test: $(STAMP) chromium
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)" >&2; fi; \
 	exit $$rc
 
+# Mutation testing ([tool.mutmut] in pyproject.toml; score and judged survivors in
+# docs/QUALITY.md). Not part of `make test`: it takes minutes. Starts from a clean mutants/.
+MUTANTS ?=
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	@$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+		k, sv, t = s["killed"], s["survived"], s["timeout"]; n = k + sv + t + s["suspicious"] + s["no_tests"]; \
+		print(f"mutation score: {k}/{n} killed ({100 * k / max(n, 1):.1f}%), {sv} survived, {t} timeouts")'
+
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
@@ -143,5 +156,5 @@ lock: $(UV)
 	done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis artifacts \
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis artifacts mutants \
 		.import_linter_cache .grimp_cache .coverage .coverage.*

@@ -425,6 +425,56 @@ def test_sins_at_rigid_level_with_collapse_unknown_is_stable_although_incomplete
     assert result.missing_inputs == ("collapse",)
 
 
+def test_sins_working_names_each_component_and_the_field_it_reads() -> None:
+    # scores.md table 1, in its order; each line names the patient field it is graded from
+    result = sins(patient(level="T8"))
+    assert result.name == "SINS"
+    assert [(c.name, c.inputs) for c in result.components] == [
+        ("Location", ("level",)),
+        ("Pain", ("pain",)),
+        ("Bone lesion", ("bone_lesion",)),
+        ("Radiographic alignment", ("alignment",)),
+        ("Vertebral body collapse", ("collapse",)),
+        ("Posterolateral involvement", ("posterolateral",)),
+    ]
+
+
+def test_sins_working_shows_the_category_of_a_known_item_and_none_for_an_unknown_one() -> None:
+    # T8 is semi-rigid (T3-T10): 1 point; pain mechanical: 3; bone lesion unknown: 0..2
+    result = sins(patient(level="T8", pain="mechanical"))
+    location, pain, bone = result.components[:3]
+    assert (location.category, location.points) == ("semi-rigid (T3-T10)", 1)
+    assert (pain.category, pain.points) == ("mechanical", 3)
+    assert bone.category is None
+    assert (bone.points, bone.min, bone.max) == (None, 0, 2)
+
+
+def test_sins_band_comes_with_its_meaning() -> None:
+    # T12 junctional 3 + mechanical 3 + lytic 2 + normal 0 + no collapse 0 + none 0 = 8:
+    # indeterminate (7-12), for which scores.md recommends surgical consultation
+    result = sins(
+        patient(
+            level="T12",
+            pain="mechanical",
+            bone_lesion="lytic",
+            alignment="normal",
+            collapse="none",
+            posterolateral="none",
+        )
+    )
+    assert (result.total, result.band) == (8, INDETERMINATE)
+    assert result.band_meaning is not None
+    assert "surgical consultation" in result.band_meaning.lower()
+
+
+def test_sins_range_straddling_two_bands_has_no_band_meaning() -> None:
+    # only the level known: T8 1 + 0..3 + 0..2 + 0..4 + 0..3 + 0..3 = 1..16: three bands
+    result = sins(patient(level="T8"))
+    assert (result.min, result.max) == (1, 16)
+    assert result.band is None
+    assert result.band_meaning is None
+
+
 # --- revised Tokuhashi --------------------------------------------------------------------
 
 
@@ -709,6 +759,68 @@ def test_tokuhashi_incomplete_but_wholly_under_6_months_reports_the_band() -> No
     assert result.missing_inputs == ("visceral_metastases",)
 
 
+def test_tokuhashi_working_names_each_component_and_the_fields_it_reads() -> None:
+    # scores.md table 4, in its order
+    result = tokuhashi(patient(level="T8"))
+    assert result.name == "Revised Tokuhashi"
+    assert [(c.name, c.inputs) for c in result.components] == [
+        ("General condition (KPS)", ("kps", "ecog")),
+        ("Extraspinal bone metastases", ("extraspinal_bone_metastases",)),
+        ("Vertebral body metastases", ("vertebral_metastases",)),
+        ("Metastases to major internal organs", ("visceral_metastases",)),
+        ("Primary site", ("histology",)),
+        ("Palsy (Frankel)", ("frankel",)),
+    ]
+
+
+def test_tokuhashi_ecog_spanning_two_kps_categories_names_both_and_asks_for_kps_first() -> None:
+    # ECOG 1 -> KPS 70-80 -> moderate (KPS 50-70) or good (KPS 80-100); the KPS would settle
+    # it, so it leads the missing inputs, before the fields left empty in table order
+    result = tokuhashi(patient(level="T8", ecog=1))
+    assert result.components[0].category == "moderate (KPS 50-70) or good (KPS 80-100)"
+    assert result.missing_inputs == (
+        "kps",
+        "extraspinal_bone_metastases",
+        "vertebral_metastases",
+        "visceral_metastases",
+        "frankel",
+    )
+
+
+def test_tokuhashi_without_kps_or_ecog_asks_for_either_then_the_other_fields() -> None:
+    result = tokuhashi(patient(level="T8", histology="breast"))
+    assert result.components[0].category is None
+    assert result.missing_inputs == (
+        "kps",
+        "ecog",
+        "extraspinal_bone_metastases",
+        "vertebral_metastases",
+        "visceral_metastases",
+        "frankel",
+    )
+
+
+@pytest.mark.parametrize(
+    ("histology", "expected_category", "expected_points"),
+    [
+        ("colon", "colon (others)", 2),  # not named in scores.md: "Others" = 2
+        ("melanoma", "melanoma (others)", 2),
+        ("rectal", "rectal", 4),  # named: rectum = 4
+        ("lung", "lung", 0),  # named: lung = 0
+    ],
+)
+def test_tokuhashi_primary_site_says_others_for_a_histology_the_table_does_not_name(
+    histology: str, expected_category: str, expected_points: int
+) -> None:
+    primary = tokuhashi(patient(level="T8", histology=histology)).components[4]
+    assert (primary.category, primary.points) == (expected_category, expected_points)
+
+
+def test_tokuhashi_says_its_treatment_column_rests_on_a_secondary_source() -> None:
+    # scores.md section 13: label the treatment column "per secondary source"
+    assert "secondary source" in tokuhashi(patient(level="T8")).source_quality
+
+
 # --- Tomita ------------------------------------------------------------------------------
 
 
@@ -884,6 +996,56 @@ def test_tomita_extraspinal_metastasis_alone_settles_multiple() -> None:
     assert result.band == LONG_TERM
 
 
+def test_tomita_working_names_each_component_and_the_fields_it_reads() -> None:
+    # scores.md table 5, in its order; growth comes from the setting or the histology
+    result = tomita(patient(level="T8"))
+    assert result.name == "Tomita"
+    assert [(c.name, c.inputs) for c in result.components] == [
+        ("Primary tumour growth", ("primary_growth", "histology")),
+        ("Visceral metastases", ("visceral_metastases",)),
+        ("Bone metastases", ("vertebral_metastases", "extraspinal_bone_metastases")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected_missing"),
+    [
+        pytest.param(
+            # melanoma names no growth; nothing else given: every input is missing
+            {"histology": "melanoma"},
+            (
+                "primary_growth",
+                "visceral_metastases",
+                "vertebral_metastases",
+                "extraspinal_bone_metastases",
+            ),
+            id="nothing_known",
+        ),
+        pytest.param(
+            # lung is rapid; no extraspinal focus, vertebrae unknown: solitary or multiple
+            {"histology": "lung", "visceral_metastases": "none", "extraspinal_bone_metastases": 0},
+            ("vertebral_metastases",),
+            id="vertebrae_unknown",
+        ),
+        pytest.param(
+            # breast is slow; visceral unknown; one vertebra, no extraspinal: solitary
+            {"histology": "breast", "vertebral_metastases": 1, "extraspinal_bone_metastases": 0},
+            ("visceral_metastases",),
+            id="visceral_unknown",
+        ),
+    ],
+)
+def test_tomita_lists_exactly_the_inputs_that_would_settle_it(
+    fields: dict[str, Any], expected_missing: tuple[str, ...]
+) -> None:
+    assert tomita(patient(level="T8", **fields)).missing_inputs == expected_missing
+
+
+def test_tomita_says_it_rests_on_a_secondary_source() -> None:
+    # scores.md section 13: a "secondary-source" badge until checked against the 2001 paper
+    assert "secondary source" in tomita(patient(level="T8")).source_quality.lower()
+
+
 # --- Bilsky ESCC -----------------------------------------------------------------------------
 
 
@@ -913,3 +1075,28 @@ def test_bilsky_unknown_grade_has_no_group() -> None:
     result = bilsky(patient(level="T8"))
     assert result.grade is None
     assert result.group is None
+    assert result.definition is None
+    assert result.meaning is None
+
+
+@pytest.mark.parametrize(
+    ("grade", "definition_words", "meaning_words"),
+    [
+        # scores.md table 2: grade 0 is tumour confined to bone; low grade -> radiation first
+        ("0", "confined to bone", "radiation first"),
+        # 1c: thecal sac deformed with cord abutment; controversial (surgery vs SRS)
+        ("1c", "cord abutted", "debated"),
+        # 2: cord compressed, CSF still visible; high grade -> decompression before radiation
+        ("2", "csf still visible", "decompression before radiation"),
+        # 3: cord compressed, no CSF visible
+        ("3", "no csf visible", "decompression before radiation"),
+    ],
+)
+def test_bilsky_grade_comes_with_its_definition_and_its_groups_meaning(
+    grade: str, definition_words: str, meaning_words: str
+) -> None:
+    result = bilsky(patient(level="T8", escc_grade=grade))
+    assert result.definition is not None
+    assert definition_words in result.definition.lower()
+    assert result.meaning is not None
+    assert meaning_words in result.meaning.lower()

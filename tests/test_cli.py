@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
+
+from rules import DISCLAIMER
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "rules" / "cases" / "seed_thoracic_lung_unfit.json"
@@ -264,3 +268,124 @@ def test_assess_takes_a_teaching_case_file_as_it_is() -> None:
     assert output["patient"]["level"] == "T8"
     assert "title" not in output["patient"]  # the case metadata is not patient input
     assert len(output["options"]) == len(APPROACHES)
+
+
+# --- --what-if, --pdf and --format markdown ------------------------------------------------------
+# These check structure and agreement with the plain JSON answer of the same file, not a
+# particular ranking: the answer itself is covered above and by the vignettes.
+
+WHAT_IF_FIELDS = {"flips", "unknown_fill"}
+FLIP_FIELDS = {"field", "before", "after", "also_cleared", "top_before", "top_after", "changes"}
+UNKNOWN_FILL_FIELDS = {
+    "unknown_fields",
+    "filled_fields",
+    "only_decisive",
+    "combinations",
+    "enumerated",
+    "top_counts",
+    "verdict_counts",
+}
+MARKDOWN_HEADING = "# Spinal metastasis: surgical approach options"
+
+
+@pytest.fixture(scope="module")
+def what_if_output() -> dict[str, Any]:
+    result = run_cli("assess", str(SEED), "--what-if")
+    assert result.returncode == 0, result.stderr
+    output: dict[str, Any] = json.loads(result.stdout)
+    return output
+
+
+def _pdf_text(path: Path) -> str:
+    reader = PdfReader(path)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_what_if_adds_its_section_and_leaves_the_assessment_as_it_was(
+    what_if_output: dict[str, Any], seed_output: dict[str, Any]
+) -> None:
+    assessment = {key: value for key, value in what_if_output.items() if key != "what_if"}
+    assert assessment == seed_output
+    assert set(what_if_output["what_if"]) == WHAT_IF_FIELDS
+    assert set(what_if_output["what_if"]["unknown_fill"]) == UNKNOWN_FILL_FIELDS
+
+
+def test_what_if_flips_change_one_named_input_from_its_current_value(
+    what_if_output: dict[str, Any],
+) -> None:
+    patient = what_if_output["patient"]
+    flips = what_if_output["what_if"]["flips"]
+    assert flips, "a seed with this many inputs has at least one input that changes the answer"
+    for flip in flips:
+        assert set(flip) == FLIP_FIELDS
+        assert flip["field"] in patient
+        assert flip["before"] == patient[flip["field"]]
+        assert flip["after"], flip
+        assert flip["before"] not in flip["after"]
+
+
+def test_what_if_flips_start_from_the_answer_in_the_same_output(
+    what_if_output: dict[str, Any],
+) -> None:
+    verdicts = {option["approach"]: option["verdict"] for option in what_if_output["options"]}
+    first = what_if_output["options"][0]["approach"]
+    for flip in what_if_output["what_if"]["flips"]:
+        assert flip["top_before"] == first
+        # a flip is listed because a verdict or the best-ranked option changes
+        assert flip["changes"] or flip["top_after"] != flip["top_before"], flip
+        for change in flip["changes"]:
+            assert change["before"] == verdicts[change["approach"]]
+            assert change["after"] != change["before"]
+
+
+def test_what_if_fills_in_only_inputs_left_unknown(what_if_output: dict[str, Any]) -> None:
+    patient = what_if_output["patient"]
+    fill = what_if_output["what_if"]["unknown_fill"]
+    unknown = set(fill["unknown_fields"])
+    assert unknown
+    assert all(patient[field] is None for field in unknown)
+    assert set(fill["filled_fields"]) <= unknown
+    assert set(fill["top_counts"]) <= {option["approach"] for option in what_if_output["options"]}
+
+
+def test_pdf_is_written_with_the_disclaimer_and_rules_version(
+    tmp_path: Path, seed_output: dict[str, Any]
+) -> None:
+    target = tmp_path / "report.pdf"
+    result = run_cli("assess", str(SEED), "--pdf", str(target))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == seed_output  # the PDF comes as well as the JSON
+    assert target.read_bytes().startswith(b"%PDF")
+    text = _pdf_text(target)
+    assert " ".join(DISCLAIMER.split()) in text
+    assert seed_output["rules_version"] in text
+    assert seed_output["options"][0]["label"] in text
+
+
+def test_pdf_to_an_unwritable_path_exits_2_naming_the_option(tmp_path: Path) -> None:
+    target = tmp_path / "no_such_directory" / "report.pdf"
+    result = run_cli("assess", str(SEED), "--pdf", str(target))
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "Traceback" not in result.stderr
+    lines = error_lines(result)
+    assert len(lines) == 1
+    assert lines[0].startswith("error: --pdf: ")
+    assert "report.pdf" in lines[0]
+    assert not target.exists()
+    assert result.stdout == ""
+
+
+def test_markdown_has_the_heading_and_the_options_in_the_json_order(
+    seed_output: dict[str, Any],
+) -> None:
+    result = run_cli("assess", str(SEED), "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert text.splitlines()[0] == MARKDOWN_HEADING
+    assert DISCLAIMER in text
+    assert seed_output["rules_version"] in text
+    ranked = [line for line in text.splitlines() if re.match(r"### \d+\. ", line)]
+    labels = [option["label"] for option in seed_output["options"]]
+    assert len(ranked) == len(labels)
+    for rank, (line, label) in enumerate(zip(ranked, labels, strict=True), 1):
+        assert line.startswith(f"### {rank}. {label}: ")

@@ -219,7 +219,26 @@ def _write_batch_file(source: TextIO, target: Path) -> None:
             os.unlink(temporary)
 
 
+def _is_the_input(file: str, output: str | None) -> bool:
+    """Whether the output path names the input file (directly, by a link, or another path)."""
+    if output is None or file == "-":
+        return False
+    try:
+        return os.path.samefile(file, output)
+    except OSError:
+        return False
+
+
 def _command_batch(arguments: argparse.Namespace) -> int:
+    if _is_the_input(arguments.file, arguments.output):
+        return _fail(
+            [
+                InputProblem(
+                    field="-o",
+                    message=f"{arguments.output!r} is the input file; choose another output",
+                )
+            ]
+        )
     source = _open_batch_input(arguments.file)
     if isinstance(source, InputProblem):
         return _fail([source])

@@ -864,10 +864,10 @@ class Patient(BaseModel):
             if not low <= self.sins_total <= high:
                 given = [name for name in SINS_ITEM_FIELDS if getattr(self, name) is not None]
                 raise ValueError(
-                    f"sins_total {self.sins_total} disagrees with the SINS items given "
-                    f"(level {self.level.value}"
+                    f"sins_total {self.sins_total} is outside the {low}-{high} that level "
+                    f"{self.level.value}"
                     + "".join(f", {name} {getattr(self, name).value}" for name in given)
-                    + f" allow {low}-{high}); correct one of them or leave sins_total empty"
+                    + " allow; correct one of them or leave sins_total empty"
                 )
         return self
 

@@ -6,7 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rules.patient import INPUT_FIELDS, FieldKind, Patient, allowed_text, field_choices, field_kind
+from rules.patient import (
+    INPUT_FIELDS,
+    SINS_ITEM_FIELDS,
+    FieldKind,
+    Patient,
+    allowed_text,
+    field_choices,
+    field_kind,
+)
 
 INPUT_LEVEL = "(input)"
 SHOWN_VALUE_MAX = 40  # longer rejected values are cut, so messages stay readable
@@ -51,6 +59,11 @@ def _describe(error: Any) -> InputProblem:
         )
     if kind == "missing":
         return InputProblem(field=field, message="is required")
+    if location and field not in Patient.model_fields:
+        return InputProblem(
+            field=field,
+            message=f"not a field name; allowed fields are {', '.join(INPUT_FIELDS)}",
+        )
     choices = allowed_values(field)
     if kind == "enum" and choices:
         return InputProblem(field=field, message=f"got {shown(received)}; allowed: {choices}")
@@ -98,4 +111,29 @@ def parse_patient(data: object) -> Patient | list[InputProblem]:
     try:
         return Patient.model_validate(data)
     except ValidationError as error:
-        return problems_from(error)
+        problems = problems_from(error)
+    return problems + _cross_field_problems(data, problems)
+
+
+# Each check across fields, with the fields it reads. The model runs them only once every
+# field is valid, and stops at the first; here each runs on its own so all are reported.
+CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
+    "kps/ecog": ("kps", "ecog"),
+    "sins_total": ("level", "sins_total", *SINS_ITEM_FIELDS),
+}
+NEUTRAL_REQUIRED = {"level": "T8", "histology": "other"}
+
+
+def _cross_field_problems(data: dict[Any, Any], found: list[InputProblem]) -> list[InputProblem]:
+    """The checks across fields that the first validation could not reach."""
+    named = {part for problem in found for part in problem.field.split("/")}
+    extra: list[InputProblem] = []
+    for check, fields in CROSS_FIELD_CHECKS.items():
+        if check in {problem.field for problem in found} or named & set(fields):
+            continue
+        subset = {**NEUTRAL_REQUIRED, **{k: data[k] for k in fields if k in data}}
+        try:
+            Patient.model_validate(subset)
+        except ValidationError as error:
+            extra.extend(p for p in problems_from(error) if p.field == check)
+    return extra

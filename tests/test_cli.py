@@ -389,3 +389,15 @@ def test_markdown_has_the_heading_and_the_options_in_the_json_order(
     assert len(ranked) == len(labels)
     for rank, (line, label) in enumerate(zip(ranked, labels, strict=True), 1):
         assert line.startswith(f"### {rank}. {label}: ")
+
+
+def test_batch_refuses_to_write_over_its_own_input(tmp_path: Path) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_text("level,histology\nT8,lung\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(source)
+    for output in (source, link, tmp_path / "." / "cases.csv"):
+        result = run_cli("batch", str(source), "-o", str(output))
+        assert result.returncode == 2
+        assert result.stderr.strip().endswith("is the input file; choose another output")
+        assert source.read_text(encoding="utf-8") == "level,histology\nT8,lung\n"

@@ -98,3 +98,28 @@ def test_a_sins_total_below_what_the_level_allows_is_refused_naming_both() -> No
     assert not isinstance(problems, Patient)
     assert problems[0].field == "sins_total"
     assert "level T8" in problems[0].message
+
+
+def test_both_checks_across_fields_are_reported_beside_a_field_error() -> None:
+    problems = parse_patient(
+        {
+            "level": "T8",
+            "histology": "lung",
+            "age_years": 17,
+            "kps": 80,
+            "ecog": 2,
+            "pain": "mechanical",
+            "sins_total": 3,
+        }
+    )
+    assert not isinstance(problems, Patient)
+    assert [p.field for p in problems] == ["age_years", "kps/ecog", "sins_total"]
+    # T8 is semi-rigid (1 point) and mechanical pain 3: at least 4 of 16 possible.
+    assert "outside the 4-16 that level T8, pain mechanical allow" in problems[2].message
+
+
+def test_a_key_that_is_not_a_string_is_an_unknown_field_not_a_crash() -> None:
+    problems = parse_patient({"level": "T8", "histology": "lung", 1: 2})
+    assert not isinstance(problems, Patient)
+    assert [p.field for p in problems] == ["1"]
+    assert problems[0].message.startswith("not a field name")

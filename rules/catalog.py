@@ -156,6 +156,7 @@ class Test(StrEnum):
     FALSE = "false"
     NOT_TRUE = "not_true"
     ONE_OF = "one_of"
+    NOT_KNOWN_ONE_OF = "not_known_one_of"
     UNKNOWN = "unknown"
 
 
@@ -172,14 +173,14 @@ class Clause(BaseModel):
     def _values_are_possible(self) -> Self:
         domain = FACT_VALUES[self.fact]
         if domain is bool:
-            if self.test is Test.ONE_OF:
+            if self.test in (Test.ONE_OF, Test.NOT_KNOWN_ONE_OF):
                 raise ValueError(f"{self.fact} is true/false: test it with true/false/not_true")
         else:
             if self.test in (Test.TRUE, Test.FALSE, Test.NOT_TRUE):
                 raise ValueError(f"{self.fact} is a choice: test it with one_of")
             allowed = {member.value for member in domain}
             wrong = [value for value in self.values if value not in allowed]
-            if wrong or (self.test is Test.ONE_OF and not self.values):
+            if wrong or (self.test in (Test.ONE_OF, Test.NOT_KNOWN_ONE_OF) and not self.values):
                 raise ValueError(
                     f"{self.fact} can never be {', '.join(wrong) or 'nothing'}; "
                     f"it takes {', '.join(sorted(allowed))}"
@@ -198,6 +199,8 @@ class Clause(BaseModel):
             return value is False
         if test is Test.NOT_TRUE:
             return value is not True
+        if test is Test.NOT_KNOWN_ONE_OF:
+            return value is None or value not in self.values
         return value is None
 
     def in_words(self) -> str:
@@ -211,7 +214,10 @@ class Clause(BaseModel):
             return f"not known that {name}"
         if self.test is Test.UNKNOWN:
             return f"{name} unknown"
-        return f"{name} is {' or '.join(v.replace('_', ' ') for v in self.values)}"
+        values = " or ".join(v.replace("_", " ") for v in self.values)
+        if self.test is Test.NOT_KNOWN_ONE_OF:
+            return f"not known that {name} is {values}"
+        return f"{name} is {values}"
 
 
 def true(fact: Fact) -> Clause:
@@ -227,6 +233,11 @@ def false(fact: Fact) -> Clause:
 def not_true(fact: Fact) -> Clause:
     """The fact is false or unknown."""
     return Clause(fact=fact, test=Test.NOT_TRUE)
+
+
+def not_known_one_of(fact: Fact, *values: StrEnum) -> Clause:
+    """The fact is unknown, or known and none of the values."""
+    return Clause(fact=fact, test=Test.NOT_KNOWN_ONE_OF, values=tuple(v.value for v in values))
 
 
 def unknown(fact: Fact) -> Clause:
@@ -968,6 +979,9 @@ RULES: tuple[Rule, ...] = check_table(
                 one_of(F.DECOMPRESSION, *URGENT_OR_INDICATED),
                 one_of(F.FITNESS, Fitness.FIT),
                 not_true(F.IS_65_OR_OLDER),
+                not_known_one_of(
+                    F.SURVIVAL, SurvivalBand.UNDER_1_MONTH, SurvivalBand.MONTHS_1_TO_3
+                ),
                 one_of(F.DECOMPRESSING_ROUTES, DecompressingRoutes.OPEN),
             ),
             effect=CapsVerdict(code="C10", options=(A.NON_OPERATIVE,), verdict=V.CAUTION),
@@ -1303,25 +1317,39 @@ RULES: tuple[Rule, ...] = check_table(
                 one_of(F.TRIAL, TrialFit.WITHIN),
                 one_of(F.DECOMPRESSION, D.URGENT),
                 not_true(F.IS_65_OR_OLDER),
-                one_of(F.FITNESS, Fitness.FIT, Fitness.HIGHER_RISK, Fitness.UNKNOWN),
+                one_of(F.FITNESS, Fitness.FIT),
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_STRONG),
             text=f"{PATCHELL_FIGURES}; this patient meets the trial's entry criteria.",
             evidence=("patchell2005_rct",),
         ),
         Rule(
-            id="non_operative_radioresistant_needs_separation",
+            id="non_operative_trial_favours_surgery_if_fit",
+            when=(
+                one_of(F.TRIAL, TrialFit.WITHIN),
+                one_of(F.DECOMPRESSION, D.URGENT),
+                not_true(F.IS_65_OR_OLDER),
+                one_of(F.FITNESS, Fitness.HIGHER_RISK, Fitness.UNKNOWN),
+            ),
+            effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_SUPPORTING),
+            text=(
+                f"{PATCHELL_FIGURES}; that holds if this patient proves fit enough to be "
+                "operated (eligibility presumed while inputs are missing)."
+            ),
+            evidence=("patchell2005_rct",),
+        ),
+        Rule(
+            id="non_operative_radioresistant_poor_control",
             when=(
                 one_of(F.DECOMPRESSION, *URGENT_OR_INDICATED),
                 one_of(F.TUMOUR_CLASS, TumourClass.RADIORESISTANT),
             ),
-            effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_STRONG),
+            effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_SUPPORTING),
             text=(
                 "A radioresistant tumour compressing the cord: conventional radiotherapy "
-                "controls it poorly; separation surgery then stereotactic radiotherapy gave "
-                "4.1% local progression at 1 year with high-dose SRS."
+                "controls it poorly; durable control needs stereotactic doses."
             ),
-            evidence=("laufer2013_separation_surgery_srs", "aofoundation_radiosensitivity"),
+            evidence=("aofoundation_radiosensitivity", "bilsky2011_ssrs_neurosurgical_perspective"),
         ),
         Rule(
             id="non_operative_unstable_spine",
@@ -1332,7 +1360,7 @@ RULES: tuple[Rule, ...] = check_table(
         ),
         Rule(
             id="non_operative_short_survival_single_fraction",
-            when=(one_of(F.SURVIVAL, SurvivalBand.UNDER_1_MONTH, SurvivalBand.MONTHS_1_TO_3),),
+            when=(one_of(F.SURVIVAL, SurvivalBand.MONTHS_1_TO_3),),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.FOR_SUPPORTING),
             text=(
                 "Expected survival under {TRIAL_MIN_MONTHS} months: a single 8 Gy fraction suits "
@@ -1343,7 +1371,12 @@ RULES: tuple[Rule, ...] = check_table(
         ),
         Rule(
             id="non_operative_prognostic_scores_poor",
-            when=(unknown(F.SURVIVAL), true(F.PROGNOSTIC_SCORES_POOR)),
+            when=(
+                unknown(F.SURVIVAL),
+                true(F.PROGNOSTIC_SCORES_POOR),
+                # The scores count the deficit; they must not argue against relieving it.
+                not_known_one_of(F.DECOMPRESSION, D.URGENT, D.INDICATED),
+            ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.FOR_SUPPORTING),
             text=(
                 "No survival estimate, and revised Tokuhashi 0-8 or Tomita 8-10 predict short "
@@ -1369,7 +1402,10 @@ RULES: tuple[Rule, ...] = check_table(
         ),
         Rule(
             id="non_operative_fractionation_for_compression",
-            when=(one_of(F.ESCC_CLASS, *CORD_CONTACT_OR_MORE),),
+            when=(
+                one_of(F.ESCC_CLASS, *CORD_CONTACT_OR_MORE),
+                not_known_one_of(F.SURVIVAL, SurvivalBand.UNDER_1_MONTH),
+            ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.NOTE),
             text=(
                 "If not operated: dexamethasone with radiotherapy; 8 Gy/1, 16 Gy/2, 20 Gy/5 or "
@@ -1716,7 +1752,7 @@ RULES: tuple[Rule, ...] = check_table(
         # === Alerts, in the order they are shown =============================================
         Rule(
             id="alert_time_critical",
-            when=(true(F.IS_TIME_CRITICAL),),
+            when=(true(F.IS_TIME_CRITICAL), not_known_one_of(F.FITNESS, Fitness.MORIBUND)),
             effect=RaisesAlert(code="time_critical", level=AlertLevel.EMERGENCY),
             text=(
                 "Time critical: a deficit under {ACUTE_DEFICIT_MAX_HOURS} hours old, rapidly "
@@ -1894,7 +1930,10 @@ RULES: tuple[Rule, ...] = check_table(
             id="alert_bleeding_risk",
             when=(true(F.HAS_BLEEDING_RISK),),
             effect=RaisesAlert(code="bleeding_risk", level=AlertLevel.WARNING),
-            text="Bleeding risk: correct or pause what can be before any operation.",
+            text=(
+                "Bleeding risk that cannot be paused or corrected: weigh it against every "
+                "operation; endoscopic surgery is at most 'caution'."
+            ),
             evidence=("delagarzaramos_mstfi_frailty_index",),
         ),
         Rule(

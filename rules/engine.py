@@ -338,6 +338,8 @@ def _clause_holds(value: object, test: Test, values: frozenset[str]) -> bool:
         return value is False
     if test is Test.NOT_TRUE:
         return value is not True
+    if test is Test.NOT_KNOWN_ONE_OF:
+        return value not in values
     return value is None
 
 
@@ -361,6 +363,9 @@ def holds(rule_id: str, facts: FactValues) -> bool:
                 return False
         elif test is Test.NOT_TRUE:
             if value is True:
+                return False
+        elif test is Test.NOT_KNOWN_ONE_OF:
+            if value in values:
                 return False
         elif value is not None:
             return False

@@ -685,6 +685,12 @@ def scores_of(patient: Patient) -> Scores:
     return found
 
 
+def clear_caches() -> None:
+    """Forget memoised scores and decisions (tests start clean; mutants are really run)."""
+    _scores_seen.clear()
+    _decisions.clear()
+
+
 def top_option(patient: Patient) -> Approach:
     """The first option only: the lean path of the decisive search."""
     scores = scores_of(patient)

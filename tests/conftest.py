@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from rules.case_library import CASE_METADATA
+from rules.engine import clear_caches
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -38,6 +39,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERVER_START_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine_caches() -> None:
+    """Each test computes its answers itself, never from an earlier test's memo."""
+    clear_caches()
 
 
 def load_seed(name: str) -> dict[str, Any]:

@@ -78,7 +78,7 @@ SEEDS = (
     pytest.param("seed_thoracic_lung_unfit", id="seed_thoracic_lung_unfit"),
     pytest.param("seed_lumbar_sarcoma_frail", id="seed_lumbar_sarcoma_frail"),
 )
-# A link target may hold balanced parentheses, as DOIs such as 10.1016/S1470-2045(11)70008-0 (CAFE) do.
+# A link target may hold balanced parentheses, as DOIs such as 10.1016/S1470-2045(11)70008-0 do.
 CITATION_LINK = re.compile(
     r"\]\((https://(?:pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)/(?:[^()\s]|\([^()\s]*\))+)\)"
 )

@@ -12,6 +12,7 @@ no constant fails at once, naming the row. How rows become an answer is
 from __future__ import annotations
 
 import string
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -189,19 +190,7 @@ class Clause(BaseModel):
 
     def holds(self, facts: FactValues) -> bool:
         """True only when the fact settles the test (``not_true`` and ``unknown`` aside)."""
-        value = facts.get(self.fact)
-        test = self.test
-        if test is Test.ONE_OF:
-            return value is not None and value in self.values
-        if test is Test.TRUE:
-            return value is True
-        if test is Test.FALSE:
-            return value is False
-        if test is Test.NOT_TRUE:
-            return value is not True
-        if test is Test.NOT_KNOWN_ONE_OF:
-            return value is None or value not in self.values
-        return value is None
+        return satisfies(facts.get(self.fact), self.test, self.values)
 
     def in_words(self) -> str:
         """The clause as it reads in the rule book."""
@@ -218,6 +207,21 @@ class Clause(BaseModel):
         if self.test is Test.NOT_KNOWN_ONE_OF:
             return f"not known that {name} is {values}"
         return f"{name} is {values}"
+
+
+def satisfies(value: object, test: Test, values: Collection[str]) -> bool:
+    """What each test means for a fact's value (``None`` is unknown)."""
+    if test is Test.ONE_OF:
+        return value is not None and value in values
+    if test is Test.TRUE:
+        return value is True
+    if test is Test.FALSE:
+        return value is False
+    if test is Test.NOT_TRUE:
+        return value is not True
+    if test is Test.NOT_KNOWN_ONE_OF:
+        return value is None or value not in values
+    return value is None
 
 
 def true(fact: Fact) -> Clause:

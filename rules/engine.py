@@ -36,6 +36,7 @@ from rules.catalog import (
     Stance,
     Test,
     Verdict,
+    satisfies,
 )
 from rules.facts import (
     BASE_FACTS,
@@ -329,25 +330,12 @@ CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _clause_holds(value: object, test: Test, values: frozenset[str]) -> bool:
-    if test is Test.ONE_OF:
-        return value in values
-    if test is Test.TRUE:
-        return value is True
-    if test is Test.FALSE:
-        return value is False
-    if test is Test.NOT_TRUE:
-        return value is not True
-    if test is Test.NOT_KNOWN_ONE_OF:
-        return value not in values
-    return value is None
-
-
 def holds(rule_id: str, facts: FactValues) -> bool:
     """Whether every clause of the row holds: the same meaning as ``Rule.applies``.
 
     Written out flat (no call per clause): it runs for every row of every candidate
-    patient in the decisive search.
+    patient in the decisive search. ``tests/test_catalog.py`` proves it agrees with
+    ``catalog.satisfies``, the one definition of each test.
     """
     get = facts.get
     for fact, test, values in COMPILED[rule_id]:
@@ -375,7 +363,7 @@ def holds(rule_id: str, facts: FactValues) -> bool:
 def first_failing_words(rule_id: str, facts: FactValues) -> str | None:
     """The first clause of the row that does not hold, in words: the trace's 'decided by'."""
     for (fact, test, values), words in zip(COMPILED[rule_id], CLAUSE_WORDS[rule_id], strict=True):
-        if not _clause_holds(facts.get(fact), test, values):
+        if not satisfies(facts.get(fact), test, values):
             return words
     return None
 

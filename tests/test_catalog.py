@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from evidence import Verification, load_registry, registry
@@ -26,8 +28,8 @@ from rules.catalog import (
     one_of,
     true,
 )
-from rules.engine import version_of
-from rules.facts import Fact, FrankelGroup
+from rules.engine import holds, version_of
+from rules.facts import FACT_VALUES, Fact, FrankelGroup
 
 ALL_RULES = [pytest.param(rule, id=rule.id) for rule in RULES]
 A_REASON = GivesReason(option=Approach.POSTERIOR_ONLY, stance=Stance.FOR_SUPPORTING)
@@ -220,3 +222,22 @@ def test_true_clause_holds_only_when_the_fact_is_settled_true() -> None:
     assert clause.holds({Fact.HAS_DEFICIT: True})
     assert not clause.holds({Fact.HAS_DEFICIT: None})
     assert not clause.holds({Fact.HAS_DEFICIT: False})
+
+
+@st.composite
+def fact_values(draw: st.DrawFn) -> dict[Fact, object]:
+    """Any combination of fact values, each possibly unknown."""
+    values: dict[Fact, object] = {}
+    for fact, domain in FACT_VALUES.items():
+        choices: list[object] = [None, True, False] if domain is bool else [None, *domain]
+        values[fact] = draw(st.sampled_from(choices))
+    return values
+
+
+@settings(max_examples=300, deadline=None)
+@given(fact_values())
+def test_the_engines_fast_check_agrees_with_the_tables_own_meaning(
+    facts: dict[Fact, object],
+) -> None:
+    for rule in RULES:
+        assert holds(rule.id, facts) is rule.applies(facts), rule.id

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.case_library import case_by_slug
 from rules.catalog import Approach, Verdict
-from rules.engine import Evaluation, decisive_inputs, evaluate, rules_version
+from rules.engine import Evaluation, evaluate, provisional_reasons, rules_version
 from rules.patient import INPUT_FIELDS, FieldKind, Patient, field_kind
 from rules.problems import SHOWN_VALUE_MAX, InputProblem, parse_patient, shown
 
@@ -337,16 +337,9 @@ def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
 
 
 def provisional(patient: Patient, evaluation: Evaluation) -> tuple[bool, tuple[str, ...]]:
-    """Whether the answer is provisional, and the unknown inputs that could change the top.
-
-    The same three grounds ``assess`` gives (``Assessment.provisional_reasons``), without
-    its alerts, trace and citations.
-    """
-    decisive = decisive_inputs(patient, evaluation.options[0].approach)
-    return (
-        bool(decisive) or evaluation.tie_decided_top or patient.tissue_diagnosis is False,
-        decisive,
-    )
+    """Whether the answer is provisional, and the unknown inputs that could change the top."""
+    decisive, reasons = provisional_reasons(patient, evaluation)
+    return bool(reasons), decisive
 
 
 def _record_assessment(

@@ -853,21 +853,26 @@ def _trace(facts: FactValues, fired: frozenset[str]) -> list[dict[str, object]]:
     ]
 
 
+def provisional_reasons(
+    patient: Patient, evaluation: Evaluation
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The decisive unknown inputs, and every reason the answer is provisional, in words."""
+    decisive = decisive_inputs(patient, evaluation.options[0].approach)
+    reasons = [f"{name} is unknown and could change the first option" for name in decisive]
+    if evaluation.tie_decided_top:
+        reasons.append("the first two options tie on the evidence; invasiveness alone orders them")
+    if patient.tissue_diagnosis is False:
+        reasons.append("no tissue diagnosis: the tumour class is presumed")
+    return decisive, tuple(reasons)
+
+
 def assess(patient: Patient) -> Assessment:
     """The whole assessment of one patient."""
     evaluation = evaluate(patient)
     facts = evaluation.facts
     needs = _needs(patient, facts)
     alerts = _alerts(evaluation, needs)
-    top = evaluation.options[0].approach
-    decisive = decisive_inputs(patient, top)
-    reasons: list[str] = [
-        f"{name} is unknown and could change the first option" for name in decisive
-    ]
-    if evaluation.tie_decided_top:
-        reasons.append("the first two options tie on the evidence; invasiveness alone orders them")
-    if patient.tissue_diagnosis is False:
-        reasons.append("no tissue diagnosis: the tumour class is presumed")
+    decisive, reasons = provisional_reasons(patient, evaluation)
     bilsky_result = bilsky(patient)
     return Assessment.model_validate(
         dict(  # noqa: C408 - keyword form reads as the model's fields
@@ -875,7 +880,7 @@ def assess(patient: Patient) -> Assessment:
             patient=patient,
             needs=needs,
             provisional=bool(reasons),
-            provisional_reasons=tuple(reasons),
+            provisional_reasons=reasons,
             decisive_missing_inputs=decisive,
             alerts=alerts,
             scores=evaluation.scores,

@@ -248,15 +248,20 @@ def how_verdicts_are_derived() -> str:
         upper = lowest - 1
     bands.append(f"{upper} or less: {VERDICT_LABELS[VERDICT_BELOW_BANDS].lower()}")
     order = ", ".join(APPROACH_LABELS[a].split(" (")[0] for a in INVASIVENESS_ORDER)
+    weights = ", ".join(
+        f"{stance.value.removeprefix('for_')} {stance.weight}"
+        for stance in Stance
+        if stance.value.startswith("for_")
+    )
     return "\n".join(
         (
             "1. Needs first (NOMS): the fitness, decompression, stabilisation and cement rows "
             "are read in order and the first that holds sets each need.",
             "2. Gates: every ceiling row that holds caps its options; the lowest cap wins. "
             "Floors lift an option to at least their verdict, but never above a cap.",
-            "3. Reasons: the weight of the reasons for minus the reasons against (supporting 1, "
-            "strong 2, major 3; notes 0) gives a verdict: " + "; ".join(bands) + ". The verdict "
-            "is that, capped by the ceiling and lifted by any floor.",
+            f"3. Reasons: the weight of the reasons for minus the reasons against ({weights}; "
+            "notes 0) gives a verdict: " + "; ".join(bands) + ". The verdict is that, capped by "
+            "the ceiling and lifted by any floor.",
             "4. Order: verdict; then options that meet every need (urgent or indicated "
             "decompression, needed stabilisation, cement candidate), then some, then none; then "
             f"net weight; last, the less invasive first ({order}). A tie decided only by "
@@ -750,7 +755,7 @@ def _needs(patient: Patient, facts: FactValues) -> Needs:
     )
 
 
-def _candidate_patients(patient: Patient, name: str) -> list[Patient]:
+def candidate_patients(patient: Patient, name: str) -> list[Patient]:
     """The patient with one unknown input filled each way the pathway distinguishes."""
     choices = field_choices(name)
     variants = []
@@ -795,7 +800,7 @@ def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
     return tuple(
         name
         for name in decisive_candidates(patient)
-        if any(top_option(variant) is not top for variant in _candidate_patients(patient, name))
+        if any(top_option(variant) is not top for variant in candidate_patients(patient, name))
     )
 
 

@@ -7,7 +7,13 @@ rules/catalog.py (weights: supporting 1, strong 2, major 3) and the pathway.
 from __future__ import annotations
 
 from rules import Approach, Patient, Verdict, assess
-from rules.engine import how_verdicts_are_derived, verdict_for
+from rules.engine import (
+    candidate_patients,
+    decisive_candidates,
+    how_verdicts_are_derived,
+    verdict_for,
+)
+from rules.patient import Collapse
 
 A = Approach
 # T6 is semi-rigid (1); mechanical 3, lytic 2, normal 0, under 50% collapse 1, no
@@ -140,7 +146,186 @@ def test_a_missing_grade_makes_the_result_provisional_naming_it() -> None:
     assert result.provisional is True
 
 
-def test_the_procedure_text_names_the_bands_from_the_table() -> None:
-    text = how_verdicts_are_derived()
-    assert "2 or more: suggested" in text
-    assert "-3 or less: not suggested" in text
+def test_the_procedure_text_states_the_weights_bands_and_order_of_the_tables() -> None:
+    steps = how_verdicts_are_derived().splitlines()
+    assert [step[:3] for step in steps] == ["1. ", "2. ", "3. ", "4. ", "5. "]
+    assert steps[2] == (
+        "3. Reasons: the weight of the reasons for minus the reasons against (major 3, "
+        "strong 2, supporting 1; notes 0) gives a verdict: 2 or more: suggested; 0 to 1: "
+        "consider; -2 to -1: caution; -3 or less: not suggested. The verdict is that, capped "
+        "by the ceiling and lifted by any floor."
+    )
+    assert steps[3].endswith(
+        "last, the less invasive first (Non-operative care, Vertebral augmentation, "
+        "Percutaneous stabilisation, Endoscopic transpedicular decompression, Posterior-only "
+        "approach, Percutaneous posterior fixation with an anterior or lateral corpectomy, "
+        "Anterior / anterolateral approach). A tie decided only by invasiveness makes the "
+        "result provisional."
+    )
+
+
+# --- needs met, presumptions, missing inputs and the decisive search -------------------------
+
+UNSTABLE_AT_T6 = {  # semi-rigid 1 + mechanical 3 + lytic 2 + subluxation 4 + over 50% 3 = 13
+    **SINS_7_AT_T6,
+    "alignment": "subluxation_translation",
+    "collapse": "over_50_percent",
+}
+
+
+def test_options_meeting_every_need_are_counted_two_some_one_none_zero() -> None:
+    unstable = Patient.model_validate(
+        {**FIT_LUNG_DEFICIT.model_dump(exclude_none=True), **UNSTABLE_AT_T6}
+    )
+    result = assess(unstable)
+    assert result.needs.decompression.value == "urgent"
+    assert result.needs.stabilisation.value == "needed"
+    met = {o.approach: o.needs_met for o in result.options}
+    assert met == {
+        A.POSTERIOR_ONLY: 2,
+        A.ANTERIOR_ANTEROLATERAL: 2,
+        A.PERCUTANEOUS_POSTERIOR_FIXATION: 2,
+        A.ENDOSCOPIC_TRANSPEDICULAR: 1,  # decompresses, does not stabilise
+        A.PERCUTANEOUS_STABILISATION: 1,  # stabilises, does not decompress
+        A.VERTEBRAL_AUGMENTATION: 0,
+        A.NON_OPERATIVE: 0,
+    }
+
+
+def test_a_cement_candidate_is_met_only_by_augmentation() -> None:
+    fracture = Patient.model_validate(
+        {
+            "level": "T8",
+            "histology": "breast",
+            "kps": 80,
+            "frankel": "E",
+            "escc_grade": "0",
+            **SINS_7_AT_T6,
+        }
+    )
+    result = assess(fracture)
+    assert result.needs.cement_candidate.value == "yes"
+    met = {o.approach: o.needs_met for o in result.options}
+    assert met[A.VERTEBRAL_AUGMENTATION] == 2
+    assert {v for k, v in met.items() if k is not A.VERTEBRAL_AUGMENTATION} == {0}
+
+
+def test_with_no_need_every_option_meets_none() -> None:
+    stable = Patient.model_validate(
+        {"level": "T8", "histology": "breast", "kps": 80, "escc_grade": "1a", "sins_total": 3}
+    )
+    assert {o.needs_met for o in assess(stable).options} == {0}
+
+
+def test_the_decompression_need_names_what_it_presumed() -> None:
+    sparse = Patient.model_validate({"level": "T8", "histology": "lung", "escc_grade": "2"})
+    assert assess(sparse).needs.decompression.presumed == (
+        "no deficit (Frankel grade unknown)",
+        "soft-tissue compression (compressed by unknown)",
+        "a single level (extent unknown)",
+    )
+    paraplegic = Patient.model_validate(
+        {
+            "level": "T8",
+            "histology": "lung",
+            "escc_grade": "2",
+            "frankel": "A",
+            "compression_by": "bone",
+            "compression_extent": "single",
+        }
+    )
+    assert assess(paraplegic).needs.decompression.presumed == (
+        "an acute deficit (duration of Frankel A-B unknown)",
+    )
+
+
+def test_missing_inputs_skip_what_is_settled_another_way() -> None:
+    with_total = Patient.model_validate(
+        {"level": "T8", "histology": "breast", "ecog": 1, "sins_total": 5}
+    )
+    missing = {m.field: m.used_by for m in assess(with_total).missing_inputs}
+    assert "kps" not in missing  # ECOG given
+    assert "ecog" not in missing
+    assert "pain" not in missing  # the total stands in for the items
+    assert "sins_total" not in missing
+    assert "primary_growth" not in missing  # Tomita gives breast a rate
+    assert missing["frankel"] == ("decompression need", "revised Tokuhashi")
+    assert "case_label" not in missing
+    with_items = Patient.model_validate({"level": "T6", "histology": "other", **SINS_7_AT_T6})
+    names = {m.field for m in assess(with_items).missing_inputs}
+    assert "sins_total" not in names
+    assert {"kps", "ecog", "primary_growth"} <= names
+
+
+def test_the_decisive_search_varies_only_what_the_pathway_names() -> None:
+    assert decisive_candidates(
+        Patient.model_validate({"level": "T8", "histology": "lung", "ecog": 1})
+    ) == (
+        "frankel",
+        "escc_grade",
+        "compression_site",
+        "pain",
+        "bone_lesion",
+        "alignment",
+        "collapse",
+        "posterolateral",
+        "sins_total",
+        "asa_class",
+        "expected_survival_months",
+        "compression_extent",
+        "tissue_diagnosis",
+        "compression_by",
+        "age_years",
+    )  # kps (ECOG given), radiosensitivity (lung has a class), duration (no Frankel A-B)
+    unknown_primary = Patient.model_validate(
+        {"level": "T8", "histology": "unknown_primary", "frankel": "B", "escc_grade": "1a"}
+    )
+    names = decisive_candidates(unknown_primary)
+    assert "radiosensitivity" in names
+    assert "deficit_duration_hours" in names
+    assert "compression_by" not in names  # nothing compresses the cord at Bilsky 0-1b
+    complete_items = Patient.model_validate({"level": "T6", "histology": "lung", **SINS_7_AT_T6})
+    assert "sins_total" not in decisive_candidates(complete_items)
+
+
+def test_a_sins_total_candidate_outside_the_items_range_is_not_tried() -> None:
+    # T8 with mechanical pain only: 1 + 3 = 4 at least, 4 + 2 + 4 + 3 + 3 = 16 at most.
+    pain_only = Patient.model_validate({"level": "T8", "histology": "lung", "pain": "mechanical"})
+    assert [p.sins_total for p in candidate_patients(pain_only, "sins_total")] == [4, 10, 15]
+    # T6 with all but collapse (6) allows 6-9: none of 4, 10 and 15 is possible.
+    partial = Patient.model_validate(
+        {
+            "level": "T6",
+            "histology": "lung",
+            **{k: v for k, v in SINS_7_AT_T6.items() if k != "collapse"},
+        }
+    )
+    assert candidate_patients(partial, "sins_total") == []
+    # ... so the collapse item itself is what the search names when it decides.
+    assert [p.collapse for p in candidate_patients(partial, "collapse")] == list(Collapse)
+
+
+def test_kps_is_not_varied_beside_a_given_ecog() -> None:
+    patient = Patient.model_validate({"level": "T8", "histology": "lung", "ecog": 1})
+    assert candidate_patients(patient, "kps") == []
+    assert [
+        p.kps
+        for p in candidate_patients(
+            Patient.model_validate({"level": "T8", "histology": "lung"}), "kps"
+        )
+    ] == [10, 30, 50, 70, 90]
+
+
+def test_a_tie_decided_by_invasiveness_makes_the_result_provisional() -> None:
+    # L2, ventral disease, fit, urgent: posterior-only 3 + 1 = 4; percutaneous fixation with
+    # a lateral corpectomy 3 + 1 (L1-L3) = 4; both suggested and both meet the need.
+    tie = Patient.model_validate({**FIT_LUNG_DEFICIT.model_dump(exclude_none=True), "level": "L2"})
+    result = assess(tie)
+    assert [o.approach for o in result.options][:2] == [
+        A.POSTERIOR_ONLY,
+        A.PERCUTANEOUS_POSTERIOR_FIXATION,
+    ]
+    assert result.provisional is True
+    assert result.provisional_reasons == (
+        "the first two options tie on the evidence; invasiveness alone orders them",
+    )

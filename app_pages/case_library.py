@@ -11,22 +11,12 @@ import streamlit as st
 from app_pages.patient_form import FIELDS, patient_state, request_form_state
 from app_pages.quiz import request_quiz
 from app_pages.render import citations_markdown, escape_markdown
-from app_pages.what_if import value_words
 from evidence import registry
 from rules.case_library import TeachingCase, teaching_cases
+from rules.patient import glance_parts
 
 ASSESS_PAGE = "app_pages/assess.py"
 QUIZ_PAGE = "app_pages/quiz.py"
-# The inputs that identify a case at a glance, shown on its card when known, as a
-# clinician would jot them down: "T8 · lung · KPS 40 · Frankel C · Bilsky 2".
-GLANCE_FIELDS: dict[str, str] = {
-    "level": "",
-    "histology": "",
-    "kps": "KPS ",
-    "ecog": "ECOG ",
-    "frankel": "Frankel ",
-    "escc_grade": "Bilsky ",
-}
 CARD_COLUMNS = 2
 
 
@@ -34,11 +24,7 @@ def glance_markdown(case: TeachingCase) -> str:
     """The case's key inputs on one line: '**T8 · lung · KPS 40** · 7 of 23 inputs known'."""
     patient = case.patient
     known = sum(getattr(patient, name) is not None for name in FIELDS if name != "case_label")
-    parts = [
-        f"**{prefix}{value_words(name, getattr(patient, name))}**"
-        for name, prefix in GLANCE_FIELDS.items()
-        if getattr(patient, name) is not None
-    ]
+    parts = [f"**{part}**" for part in glance_parts(patient)]
     return " · ".join(parts) + f" · :small[{known} of {len(FIELDS) - 1} inputs known]"
 
 

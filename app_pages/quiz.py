@@ -25,6 +25,7 @@ from app_pages.render import (
 from evidence import registry
 from rules import APPROACH_LABELS, Approach, Assessment, assess
 from rules.case_library import TeachingCase, case_by_slug, teaching_cases
+from rules.patient import glance_parts
 
 CASE_KEY = "quiz_case"
 CURRENT_KEY = "quiz_current_case"
@@ -191,13 +192,7 @@ def quiz_label(case: TeachingCase) -> str:
     give the answer away; the title is shown once the answer is revealed.
     """
     number = [c.slug for c in teaching_cases()].index(case.slug) + 1
-    patient = case.patient
-    parts = [patient.level.value, patient.histology.value.replace("_", " ")]
-    if patient.kps is not None:
-        parts.append(f"KPS {patient.kps}")
-    elif patient.ecog is not None:
-        parts.append(f"ECOG {patient.ecog}")
-    return f"Case {number}: " + ", ".join(parts)
+    return f"Case {number}: " + ", ".join(glance_parts(case.patient))
 
 
 def _learner_column(case: TeachingCase, answer: QuizAnswer | None) -> None:

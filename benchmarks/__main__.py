@@ -30,10 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rules import Approach, Patient, assess
+from rules import Approach, Patient, assess, parse_patient
 from rules.batch import ACTUAL_APPROACH_COLUMN, ALLOWED_COLUMNS, csv_row
 from rules.case_library import teaching_cases
-from rules.patient import KPS_RANGE_BY_ECOG, field_choices, what_if_values
+from rules.patient import (
+    INPUT_FIELDS,
+    OPTIONAL_FIELDS,
+    FieldKind,
+    field_choices,
+    field_kind,
+    field_spec,
+    what_if_values,
+)
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest  # noqa: TID251 - this benchmark measures the UI
@@ -66,13 +74,20 @@ SEED = 20_261_121
 KNOWN_SHARE = 0.7
 INVALID_SHARE = 0.02
 AUDITED_SHARE = 0.5
-INVALID_CELLS: dict[str, tuple[str, ...]] = {
-    "kps": ("55", "abc"),
-    "histology": ("lng",),
-    "level": ("",),
-    "cachexia": ("maybe",),
+INVALID_BY_KIND: dict[FieldKind, tuple[str, ...]] = {
+    FieldKind.CHOICE: ("zzz",),
+    FieldKind.WHOLE_NUMBER: ("abc", "4_0", "-5"),
+    FieldKind.NUMBER: ("abc",),
+    FieldKind.BOOLEAN: ("maybe",),
 }
-ALL_KPS = tuple(range(0, 101, 10))
+# One field of each kind gets broken values, and the first required field an empty cell.
+INVALID_CELLS: dict[str, tuple[str, ...]] = {
+    **{
+        next(name for name in OPTIONAL_FIELDS if field_kind(name) is kind): cells
+        for kind, cells in INVALID_BY_KIND.items()
+    },
+    next(name for name in INPUT_FIELDS if Patient.model_fields[name].is_required()): ("",),
+}
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -221,9 +236,7 @@ def _random_patient(rng: random.Random, number: int) -> Patient:
     def maybe(values: Sequence[object]) -> object:
         return rng.choice(values) if rng.random() < KNOWN_SHARE else None
 
-    ecog = rng.choice(sorted(KPS_RANGE_BY_ECOG)) if rng.random() < KNOWN_SHARE else None
-    kps = maybe(ALL_KPS if ecog is None else KPS_RANGE_BY_ECOG[ecog])
-    fields: dict[str, object] = {"kps": kps, "ecog": ecog, "case_label": f"cohort row {number}"}
+    fields: dict[str, object] = {"case_label": f"cohort row {number}"}
     for name, info in Patient.model_fields.items():
         if name in fields:
             continue
@@ -232,10 +245,17 @@ def _random_patient(rng: random.Random, number: int) -> Patient:
             choices = [member.value for member in field_choices(name) or ()]
         if not choices:
             raise ValueError(f"the cohort generator does not know how to draw {name!r}")
+        pair = field_spec(name).pairs_with
+        if pair is not None and fields.get(pair) is not None:
+            fields[name] = None  # one scale of a pair, so the two never disagree
+            continue
         fields[name] = rng.choice(choices) if info.is_required() else maybe(choices)
-    if fields.get("sins_total") is not None:
-        fields["sins_total"] = None  # drawn items decide SINS; a free total could disagree
-    return Patient.model_validate(fields)
+    patient = parse_patient(fields)
+    if isinstance(patient, list):  # a drawn total can disagree with the drawn items: drop it
+        for problem in patient:
+            fields[problem.field] = None
+        patient = Patient.model_validate(fields)
+    return patient
 
 
 def write_cohort(path: Path, rows: int, seed: int = SEED) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,29 +48,25 @@ from rules.facts import (
     Fact,
     FactValues,
     StabilisationNeed,
-    TumourClass,
     derive_facts,
-    tumour_class,
+    may_decide_now,
+    presumptions,
 )
 from rules.patient import (
+    INPUT_FIELDS,
     OPTIONAL_FIELDS,
-    EsccGrade,
-    Frankel,
     Patient,
-    field_choices,
+    consistent_variants,
     field_spec,
-    what_if_values,
 )
 from rules.scores import (
-    SINS_ITEMS,
     BilskyResult,
     ScoreResult,
     bilsky,
+    inputs_settled_elsewhere,
     sins,
-    sins_item_range,
     tokuhashi,
     tomita,
-    tomita_growth,
 )
 
 VERDICT_LABELS: dict[Verdict, str] = {
@@ -88,26 +84,8 @@ VERDICT_BANDS: tuple[tuple[int, Verdict], ...] = (
 )
 VERDICT_BELOW_BANDS = Verdict.NOT_SUGGESTED
 # The unknown inputs whose values the pathway says may decide the first option.
-LOW_GRADES = (EsccGrade.G0, EsccGrade.G1A, EsccGrade.G1B)
-DECISIVE_CANDIDATES: tuple[str, ...] = (
-    "frankel",
-    "escc_grade",
-    "compression_site",
-    "pain",
-    "bone_lesion",
-    "alignment",
-    "collapse",
-    "posterolateral",
-    "sins_total",
-    "kps",
-    "asa_class",
-    "expected_survival_months",
-    "deficit_duration_hours",
-    "compression_extent",
-    "tissue_diagnosis",
-    "radiosensitivity",
-    "compression_by",
-    "age_years",
+DECISIVE_CANDIDATES: tuple[str, ...] = tuple(
+    name for name in INPUT_FIELDS if field_spec(name).may_decide
 )
 SOURCE_FILES = ("catalog.py", "engine.py", "facts.py", "scores.py", "patient.py")
 
@@ -646,23 +624,8 @@ def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> s
 
 SCORE_CACHE_SIZE = 8192
 _scores_seen: dict[tuple[object, ...], Scores] = {}
-SCORE_INPUTS = (
-    "level",
-    "histology",
-    "kps",
-    "ecog",
-    "frankel",
-    "pain",
-    "bone_lesion",
-    "alignment",
-    "collapse",
-    "posterolateral",
-    "sins_total",
-    "vertebral_metastases",
-    "extraspinal_bone_metastases",
-    "visceral_metastases",
-    "primary_growth",
-)
+SCORE_FEEDS = frozenset({"SINS", "SINS location", "revised Tokuhashi", "Tomita"})
+SCORE_INPUTS = tuple(name for name in INPUT_FIELDS if SCORE_FEEDS & set(field_spec(name).feeds))
 
 
 def scores_of(patient: Patient) -> Scores:
@@ -737,17 +700,8 @@ def _need_result(need: Fact, facts: FactValues, presumed: tuple[str, ...] = ()) 
 
 
 def _needs(patient: Patient, facts: FactValues) -> Needs:
-    presumed: list[str] = []
-    if patient.frankel is None and patient.escc_grade is not None:
-        presumed.append("no deficit (Frankel grade unknown)")
-    if patient.compression_by is None and patient.escc_grade is not None:
-        presumed.append("soft-tissue compression (compressed by unknown)")
-    if facts[Fact.IS_ESTABLISHED_PARAPLEGIA] is None and patient.frankel is not None:
-        presumed.append("an acute deficit (duration of Frankel A-B unknown)")
-    if patient.compression_extent is None and patient.escc_grade is not None:
-        presumed.append("a single level (extent unknown)")
     return Needs(
-        decompression=_need_result(Fact.DECOMPRESSION, facts, tuple(presumed)),
+        decompression=_need_result(Fact.DECOMPRESSION, facts, presumptions(patient)),
         stabilisation=_need_result(Fact.STABILISATION, facts),
         cement_candidate=_need_result(Fact.CEMENT_CANDIDATE, facts),
         fitness=_need_result(Fact.FITNESS, facts),
@@ -755,72 +709,34 @@ def _needs(patient: Patient, facts: FactValues) -> Needs:
     )
 
 
-def candidate_patients(patient: Patient, name: str) -> list[Patient]:
-    """The patient with one unknown input filled each way the pathway distinguishes."""
-    choices = field_choices(name)
-    variants = []
-    for raw in what_if_values(name):
-        value: Any = raw
-        if choices is not None:
-            value = next(member for member in choices if member.value == raw)
-        if name == "sins_total":
-            low, high = sins_item_range(patient)
-            if not low <= int(raw) <= high:  # type: ignore[call-overload]
-                continue
-        if name == "kps" and patient.ecog is not None:
-            continue
-        if name == "ecog" and patient.kps is not None:
-            continue
-        variants.append(patient.model_copy(update={name: value}))
-    return variants
-
-
 def decisive_candidates(patient: Patient) -> tuple[str, ...]:
     """The unknown inputs the decisive search varies for this patient."""
-    found: list[str] = []
-    for name in DECISIVE_CANDIDATES:
-        if getattr(patient, name) is not None:
-            continue
-        if name == "kps" and patient.ecog is not None:
-            continue
-        if name == "radiosensitivity" and tumour_class(patient) is not TumourClass.UNKNOWN:
-            continue
-        if name == "deficit_duration_hours" and patient.frankel not in (Frankel.A, Frankel.B):
-            continue
-        if name == "sins_total" and all(getattr(patient, i) is not None for i in SINS_ITEMS):
-            continue
-        if name == "compression_by" and patient.escc_grade in LOW_GRADES:
-            continue  # nothing compresses the cord at Bilsky 0-1b
-        found.append(name)
-    return tuple(found)
+    return tuple(
+        name
+        for name in DECISIVE_CANDIDATES
+        if getattr(patient, name) is None
+        and consistent_variants(patient, name)
+        and may_decide_now(patient, name)
+    )
 
 
 def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
     """The unknown inputs one of whose values changes the first option."""
     return tuple(
         name
-        for name in decisive_candidates(patient)
-        if any(top_option(variant) is not top for variant in candidate_patients(patient, name))
+        for name in DECISIVE_CANDIDATES
+        if getattr(patient, name) is None
+        and may_decide_now(patient, name)
+        and any(top_option(variant) is not top for variant in consistent_variants(patient, name))
     )
 
 
 def _missing_inputs(patient: Patient) -> tuple[MissingInput, ...]:
-    skip: set[str] = set()
-    if patient.kps is not None or patient.ecog is not None:
-        skip |= {"kps", "ecog"}
-    if tomita_growth(patient) is not None:
-        skip.add("primary_growth")
-    if all(getattr(patient, item) is not None for item in SINS_ITEMS):
-        skip.add("sins_total")
-    if patient.sins_total is not None:
-        skip |= set(SINS_ITEMS)
+    settled = inputs_settled_elsewhere(patient)
     return tuple(
         MissingInput(field=name, used_by=field_spec(name).feeds)
         for name in OPTIONAL_FIELDS
-        if name not in skip
-        and name != "case_label"
-        and getattr(patient, name) is None
-        and field_spec(name).feeds
+        if name not in settled and getattr(patient, name) is None and field_spec(name).feeds
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from rules.patient import (
+    SINS_ITEM_FIELDS,
     Alignment,
     Collapse,
     CompressionBy,
@@ -308,6 +309,7 @@ UNCLASSED_HISTOLOGIES = frozenset({Histology.OTHER, Histology.UNKNOWN_PRIMARY})
 HYPERVASCULAR_HISTOLOGIES = frozenset(
     {Histology.RENAL, Histology.THYROID, Histology.HEPATOCELLULAR}
 )
+COMPLETE_GRADES = (Frankel.A, Frankel.B)
 FRANKEL_GROUPS: dict[Frankel, FrankelGroup] = {
     Frankel.A: FrankelGroup.COMPLETE,
     Frankel.B: FrankelGroup.COMPLETE,
@@ -419,6 +421,36 @@ def trial_exclusions(patient: Patient, sensitive: bool, paraplegia: bool | None)
     if band in SURVIVAL_UNDER_3:
         reasons.append(f"expected survival under {T['TRIAL_MIN_MONTHS']:g} months")
     return reasons
+
+
+def presumptions(patient: Patient) -> tuple[str, ...]:
+    """What the decompression need presumed for inputs left unknown, in words."""
+    graded = patient.escc_grade is not None
+    found = []
+    if patient.frankel is None and graded:
+        found.append("no deficit (Frankel grade unknown)")
+    if patient.compression_by is None and graded:
+        found.append("soft-tissue compression (compressed by unknown)")
+    if patient.frankel in COMPLETE_GRADES and patient.deficit_duration_hours is None:
+        found.append("an acute deficit (duration of Frankel A-B unknown)")
+    if patient.compression_extent is None and graded:
+        found.append("a single level (extent unknown)")
+    return tuple(found)
+
+
+def may_decide_now(patient: Patient, name: str) -> bool:
+    """Whether an unknown input can matter for this patient at all (the pathway's scope)."""
+    if name == "radiosensitivity":
+        return tumour_class(patient) is TumourClass.UNKNOWN
+    if name == "deficit_duration_hours":
+        return patient.frankel in COMPLETE_GRADES
+    if name == "sins_total":
+        return any(getattr(patient, item) is None for item in SINS_ITEM_FIELDS)
+    if name == "compression_by":
+        return patient.escc_grade is None or ESCC_CLASSES[patient.escc_grade] is not (
+            EsccClass.LOW_GRADE
+        )
+    return True
 
 
 def derive_facts(

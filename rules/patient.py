@@ -257,6 +257,13 @@ class FieldSpec:
     """Values what-if tries; None: every choice of a choice or yes/no field."""
     allowed_note: str | None = None
     placeholder: str | None = None
+    may_decide: bool = False
+    """Named in ``decisive_missing_inputs`` when unknown and one of its values would change
+    the first option (the pathway's list)."""
+    glance: str | None = None
+    """Prefix when the field is shown in a case's one-line summary; None: not shown."""
+    pairs_with: str | None = None
+    """A field that says the same thing on another scale; one of the two is enough."""
 
 
 YES_NO_LABELS: dict[object, str] = {True: "yes", False: "no"}
@@ -364,6 +371,7 @@ class Patient(BaseModel):
             ),
             what_if=(),
             placeholder="Choose a level",
+            glance="",
         ),
     ]
     histology: Annotated[
@@ -384,6 +392,7 @@ class Patient(BaseModel):
             },
             what_if=(),
             placeholder="Choose the primary",
+            glance="",
         ),
     ]
     frankel: Annotated[
@@ -398,6 +407,8 @@ class Patient(BaseModel):
                 "power. C: motor power of no practical use. D: useful motor power. E: intact."
             ),
             choice_labels=FRANKEL_WORDS,
+            may_decide=True,
+            glance="Frankel ",
         ),
     ] = None
     deficit_duration_hours: Annotated[
@@ -418,6 +429,7 @@ class Patient(BaseModel):
             ),
             unit="hours",
             what_if=DEFICIT_HOURS_WHAT_IF,
+            may_decide=True,
         ),
     ] = None
     rapidly_progressive_deficit: Annotated[
@@ -443,6 +455,8 @@ class Patient(BaseModel):
                 "compression (Bilsky 2010); at L2-L5 it is applied to the thecal sac."
             ),
             choice_labels=ESCC_WORDS,
+            may_decide=True,
+            glance="Bilsky ",
         ),
     ] = None
     compression_site: Annotated[
@@ -454,6 +468,7 @@ class Patient(BaseModel):
             ("choice of anterior or posterior access",),
             help="From the front (body), from the back (posterior elements), or all round.",
             choice_labels={"circumferential": "circumferential (all round)"},
+            may_decide=True,
         ),
     ] = None
     compression_by: Annotated[
@@ -465,6 +480,7 @@ class Patient(BaseModel):
             ("decompression need", "cement candidacy"),
             help="Soft-tissue tumour, retropulsed bone or fragment, or both (counted as bone).",
             choice_labels={"soft_tissue": "soft-tissue tumour", "bone": "bone or fragment"},
+            may_decide=True,
         ),
     ] = None
     compression_extent: Annotated[
@@ -479,6 +495,7 @@ class Patient(BaseModel):
                 "equina (Bilsky 1c or more)."
             ),
             choice_labels={"discrete": "discrete (non-adjacent levels)"},
+            may_decide=True,
         ),
     ] = None
     tissue_diagnosis: Annotated[
@@ -490,6 +507,7 @@ class Patient(BaseModel):
             ("tumour class", "biopsy alert"),
             help="Has a biopsy or resection confirmed the cancer?",
             choice_labels=YES_NO_LABELS,
+            may_decide=True,
         ),
     ] = None
     radiosensitivity: Annotated[
@@ -503,6 +521,7 @@ class Patient(BaseModel):
                 "Response to conventional external-beam radiotherapy. Leave unknown to use the "
                 "class of the histology, where there is one."
             ),
+            may_decide=True,
         ),
     ] = None
     progression_after_radiation: Annotated[
@@ -610,6 +629,7 @@ class Patient(BaseModel):
                 "occasional_non_mechanical": "occasional, not mechanical",
                 "pain_free": "pain-free lesion",
             },
+            may_decide=True,
         ),
     ] = None
     bone_lesion: Annotated[
@@ -621,6 +641,7 @@ class Patient(BaseModel):
             ("SINS",),
             help="On CT: lytic, mixed lytic and blastic, or blastic.",
             choice_labels={"mixed": "mixed (lytic and blastic)"},
+            may_decide=True,
         ),
     ] = None
     alignment: Annotated[
@@ -635,6 +656,7 @@ class Patient(BaseModel):
                 "subluxation_translation": "subluxation / translation",
                 "de_novo_deformity": "de novo deformity (kyphosis, scoliosis)",
             },
+            may_decide=True,
         ),
     ] = None
     collapse: Annotated[
@@ -654,6 +676,7 @@ class Patient(BaseModel):
                 "no_collapse_over_50_percent_involved": "no collapse, over 50% of body involved",
                 "none": "none of these",
             },
+            may_decide=True,
         ),
     ] = None
     posterolateral: Annotated[
@@ -664,6 +687,7 @@ class Patient(BaseModel):
             MECH,
             ("SINS", "cement candidacy"),
             help="Facet, pedicle or costovertebral joint fractured or replaced by tumour.",
+            may_decide=True,
         ),
     ] = None
     sins_total: Annotated[
@@ -672,12 +696,13 @@ class Patient(BaseModel):
         Spec(
             "SINS total (if items not recorded)",
             MECH,
-            ("stabilisation need",),
+            ("SINS", "stabilisation need"),
             help=(
                 "Give the total only when the items above were not recorded; with items "
                 "given, it must fall in the range they allow."
             ),
             what_if=SINS_TOTAL_WHAT_IF,
+            may_decide=True,
         ),
     ] = None
     kps: Annotated[
@@ -702,6 +727,9 @@ class Patient(BaseModel):
             ),
             choice_labels=KPS_WORDS,
             what_if=KPS_WHAT_IF,
+            may_decide=True,
+            glance="KPS ",
+            pairs_with="ecog",
         ),
     ] = None
     ecog: Annotated[
@@ -714,6 +742,8 @@ class Patient(BaseModel):
             help="ECOG (WHO, Zubrod) 0-4, before the current deficit. Used when KPS is not given.",
             choice_labels=ECOG_WORDS,
             what_if=(0, 1, 2, 3, 4),
+            glance="ECOG ",
+            pairs_with="kps",
         ),
     ] = None
     asa_class: Annotated[
@@ -726,6 +756,7 @@ class Patient(BaseModel):
             help="The anaesthetist's ASA class.",
             choice_labels=ASA_WORDS,
             what_if=ASA_WHAT_IF,
+            may_decide=True,
         ),
     ] = None
     fit_for_open_surgery: Annotated[
@@ -754,6 +785,7 @@ class Patient(BaseModel):
             help="Age changes how far the surgical trial applies, not the surgical risk.",
             unit="years",
             what_if=AGE_WHAT_IF,
+            may_decide=True,
         ),
     ] = None
     expected_survival_months: Annotated[
@@ -771,6 +803,7 @@ class Patient(BaseModel):
             ),
             unit="months",
             what_if=SURVIVAL_WHAT_IF,
+            may_decide=True,
         ),
     ] = None
     cachexia: Annotated[
@@ -981,6 +1014,43 @@ def sins_item_range_for(fields: Mapping[str, Any]) -> tuple[int, int]:
 
     given = {name: fields[name] for name in ("level", *SINS_ITEM_FIELDS) if name in fields}
     return sins_item_range(Patient.model_validate({**given, "histology": "other"}))
+
+
+# Each check across fields (a model validator), with the fields it reads: shown as the
+# problem's field, and re-run on its own when other fields are wrong (rules.problems).
+CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
+    "kps/ecog": ("kps", "ecog"),
+    "sins_total": ("level", "sins_total", *SINS_ITEM_FIELDS),
+}
+
+
+def glance_parts(patient: Patient) -> list[str]:
+    """The case's key inputs as a clinician would jot them: ['T8', 'lung', 'KPS 40']."""
+    parts = []
+    for name in INPUT_FIELDS:
+        prefix, value = field_spec(name).glance, getattr(patient, name)
+        if prefix is not None and value is not None:
+            shown = value.value if isinstance(value, StrEnum) else value
+            parts.append(f"{prefix}{str(shown).replace('_', ' ')}")
+    return parts
+
+
+def consistent_variants(patient: Patient, name: str) -> list[Patient]:
+    """The patient with an unknown field set to each of its what-if values that the model's
+    checks across fields would accept (copies, not re-validated: the hot path of what-if)."""
+    from rules.scores import sins_item_range  # scores imports this module
+
+    pair = field_spec(name).pairs_with
+    if pair is not None and getattr(patient, pair) is not None:
+        return []  # the other scale already says it
+    choices = {member.value: member for member in field_choices(name) or ()}
+    low, high = sins_item_range(patient) if name == "sins_total" else (0, 18)
+    variants = []
+    for raw in what_if_values(name):
+        if name == "sins_total" and not low <= int(str(raw)) <= high:
+            continue
+        variants.append(patient.model_copy(update={name: choices.get(str(raw), raw)}))
+    return variants
 
 
 def _check_every_field_has_a_spec() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rules.patient import (
+    CROSS_FIELD_CHECKS,
     INPUT_FIELDS,
-    SINS_ITEM_FIELDS,
     FieldKind,
     Patient,
     allowed_text,
@@ -70,7 +70,7 @@ def _describe(error: Any) -> InputProblem:
     if not location:
         # Model-level ("after") validators name their fields in the message.
         text = str(error["msg"]).removeprefix("Value error, ")
-        named = [name for name in ("kps/ecog", "sins_total") if name.split("/")[-1] in text]
+        named = [name for name in CROSS_FIELD_CHECKS if name.split("/")[-1] in text]
         return InputProblem(field=named[0] if named else INPUT_LEVEL, message=text)
     text = _lower_first(str(error["msg"]).removeprefix("Value error, "))
     allowed = allowed_text(field) if field_kind(field) is not FieldKind.CHOICE else None
@@ -115,12 +115,6 @@ def parse_patient(data: object) -> Patient | list[InputProblem]:
     return problems + _cross_field_problems(data, problems)
 
 
-# Each check across fields, with the fields it reads. The model runs them only once every
-# field is valid, and stops at the first; here each runs on its own so all are reported.
-CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
-    "kps/ecog": ("kps", "ecog"),
-    "sins_total": ("level", "sins_total", *SINS_ITEM_FIELDS),
-}
 NEUTRAL_REQUIRED = {"level": "T8", "histology": "other"}
 
 

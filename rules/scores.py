@@ -487,6 +487,21 @@ def sins(patient: Patient) -> ScoreResult:
     return _score("SINS", components, SINS_BANDS, missing, quality, citations)
 
 
+def inputs_settled_elsewhere(patient: Patient) -> set[str]:
+    """Unknown inputs that are not missing: the other performance scale, the SINS total or
+    items, or the growth rate the histology gives."""
+    settled: set[str] = set()
+    if patient.kps is not None or patient.ecog is not None:
+        settled |= {"kps", "ecog"}
+    if tomita_growth(patient) is not None:
+        settled.add("primary_growth")
+    if all(getattr(patient, item) is not None for item in SINS_ITEMS):
+        settled.add("sins_total")
+    if patient.sins_total is not None:
+        settled |= set(SINS_ITEMS)
+    return settled
+
+
 def possible_kps(patient: Patient) -> tuple[int, ...] | None:
     """KPS values compatible with the input: the KPS itself, else the ECOG's range."""
     if patient.kps is not None:

@@ -18,10 +18,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rules.catalog import Approach, Verdict
 from rules.engine import evaluate
-from rules.patient import INPUT_FIELDS, Patient, field_choices, what_if_values
+from rules.patient import INPUT_FIELDS, Patient, field_choices, field_spec, what_if_values
 
 ENUMERATION_LIMIT = 1024
-PAIRED_FIELDS = {"kps": "ecog", "ecog": "kps"}
 
 
 class VerdictChange(BaseModel):
@@ -106,7 +105,7 @@ def _variant(base: dict[str, Any], field: str, value: Any) -> tuple[Patient, str
     Changing KPS or ECOG so that it contradicts the other clears the other.
     """
     data = {**base, field: value}
-    partner = PAIRED_FIELDS.get(field)
+    partner = field_spec(field).pairs_with
     if partner and data.get(partner) is not None:
         try:
             return Patient.model_validate(data), None
@@ -161,11 +160,14 @@ def single_changes(patient: Patient) -> tuple[Flip, ...]:
 
 
 def _unknowns(patient: Patient) -> list[str]:
-    unknown = [field for field in VARIED_FIELDS if getattr(patient, field) is None]
-    if patient.kps is not None or patient.ecog is not None:
-        unknown = [field for field in unknown if field not in PAIRED_FIELDS]
-    elif "ecog" in unknown:
-        unknown.remove("ecog")  # one performance-status scale is enough to fill
+    unknown: list[str] = []
+    for field in VARIED_FIELDS:
+        pair = field_spec(field).pairs_with
+        if getattr(patient, field) is not None:
+            continue
+        if pair is not None and (getattr(patient, pair) is not None or pair in unknown):
+            continue  # one scale of a pair is enough to fill
+        unknown.append(field)
     return unknown
 
 

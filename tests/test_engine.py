@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from rules import Approach, Patient, Verdict, assess
 from rules.engine import (
-    candidate_patients,
+    SCORE_INPUTS,
     decisive_candidates,
     how_verdicts_are_derived,
     verdict_for,
 )
-from rules.patient import Collapse
+from rules.patient import Collapse, consistent_variants
 
 A = Approach
 # T6 is semi-rigid (1); mechanical 3, lytic 2, normal 0, under 50% collapse 1, no
@@ -264,6 +264,9 @@ def test_the_decisive_search_varies_only_what_the_pathway_names() -> None:
         "frankel",
         "escc_grade",
         "compression_site",
+        "compression_by",
+        "compression_extent",
+        "tissue_diagnosis",
         "pain",
         "bone_lesion",
         "alignment",
@@ -271,11 +274,8 @@ def test_the_decisive_search_varies_only_what_the_pathway_names() -> None:
         "posterolateral",
         "sins_total",
         "asa_class",
-        "expected_survival_months",
-        "compression_extent",
-        "tissue_diagnosis",
-        "compression_by",
         "age_years",
+        "expected_survival_months",
     )  # kps (ECOG given), radiosensitivity (lung has a class), duration (no Frankel A-B)
     unknown_primary = Patient.model_validate(
         {"level": "T8", "histology": "unknown_primary", "frankel": "B", "escc_grade": "1a"}
@@ -291,7 +291,7 @@ def test_the_decisive_search_varies_only_what_the_pathway_names() -> None:
 def test_a_sins_total_candidate_outside_the_items_range_is_not_tried() -> None:
     # T8 with mechanical pain only: 1 + 3 = 4 at least, 4 + 2 + 4 + 3 + 3 = 16 at most.
     pain_only = Patient.model_validate({"level": "T8", "histology": "lung", "pain": "mechanical"})
-    assert [p.sins_total for p in candidate_patients(pain_only, "sins_total")] == [4, 10, 15]
+    assert [p.sins_total for p in consistent_variants(pain_only, "sins_total")] == [4, 10, 15]
     # T6 with all but collapse (6) allows 6-9: none of 4, 10 and 15 is possible.
     partial = Patient.model_validate(
         {
@@ -300,17 +300,17 @@ def test_a_sins_total_candidate_outside_the_items_range_is_not_tried() -> None:
             **{k: v for k, v in SINS_7_AT_T6.items() if k != "collapse"},
         }
     )
-    assert candidate_patients(partial, "sins_total") == []
+    assert consistent_variants(partial, "sins_total") == []
     # ... so the collapse item itself is what the search names when it decides.
-    assert [p.collapse for p in candidate_patients(partial, "collapse")] == list(Collapse)
+    assert [p.collapse for p in consistent_variants(partial, "collapse")] == list(Collapse)
 
 
 def test_kps_is_not_varied_beside_a_given_ecog() -> None:
     patient = Patient.model_validate({"level": "T8", "histology": "lung", "ecog": 1})
-    assert candidate_patients(patient, "kps") == []
+    assert consistent_variants(patient, "kps") == []
     assert [
         p.kps
-        for p in candidate_patients(
+        for p in consistent_variants(
             Patient.model_validate({"level": "T8", "histology": "lung"}), "kps"
         )
     ] == [10, 30, 50, 70, 90]
@@ -329,3 +329,26 @@ def test_a_tie_decided_by_invasiveness_makes_the_result_provisional() -> None:
     assert result.provisional_reasons == (
         "the first two options tie on the evidence; invasiveness alone orders them",
     )
+
+
+def test_the_scores_are_memoised_on_exactly_the_inputs_they_read() -> None:
+    # scores.py: SINS reads level, the five items and the total; revised Tokuhashi KPS/ECOG,
+    # extraspinal and vertebral counts, visceral metastases, histology and Frankel; Tomita
+    # histology or growth, visceral metastases and the two counts.
+    assert set(SCORE_INPUTS) == {
+        "level",
+        "histology",
+        "frankel",
+        "vertebral_metastases",
+        "extraspinal_bone_metastases",
+        "visceral_metastases",
+        "primary_growth",
+        "pain",
+        "bone_lesion",
+        "alignment",
+        "collapse",
+        "posterolateral",
+        "sins_total",
+        "kps",
+        "ecog",
+    }

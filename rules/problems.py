@@ -115,7 +115,12 @@ def parse_patient(data: object) -> Patient | list[InputProblem]:
     return problems + _cross_field_problems(data, problems)
 
 
-NEUTRAL_REQUIRED = {"level": "T8", "histology": "other"}
+# Any valid value of each required field, to run a check across other fields on its own.
+NEUTRAL_REQUIRED: dict[str, str] = {
+    name: (field_choices(name) or ())[0].value
+    for name, info in Patient.model_fields.items()
+    if info.is_required()
+}
 
 
 def _cross_field_problems(data: dict[Any, Any], found: list[InputProblem]) -> list[InputProblem]:

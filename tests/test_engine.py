@@ -6,6 +6,8 @@ rules/catalog.py (weights: supporting 1, strong 2, major 3) and the pathway.
 
 from __future__ import annotations
 
+import re
+
 from rules import Approach, Patient, Verdict, assess
 from rules.engine import (
     SCORE_INPUTS,
@@ -352,3 +354,64 @@ def test_the_scores_are_memoised_on_exactly_the_inputs_they_read() -> None:
         "kps",
         "ecog",
     }
+
+
+def test_alerts_name_what_put_the_patient_outside_the_trial_and_unfit() -> None:
+    lumbar = Patient.model_validate(
+        {**FIT_LUNG_DEFICIT.model_dump(exclude_none=True), "level": "L3"}
+    )
+    (outside,) = [a for a in assess(lumbar).alerts if a.code == "outside_trial"]
+    assert outside.text == (
+        "Outside the surgical trial's eligibility, so its figures are not applied: "
+        "cauda equina level (L2-L5)."
+    )
+    frail = Patient.model_validate(
+        {**FIT_LUNG_DEFICIT.model_dump(exclude_none=True), "kps": 40, "asa_class": 4}
+    )
+    (unfit,) = [a for a in assess(frail).alerts if a.code == "unfit_for_open_surgery"]
+    assert unfit.text == (
+        "Unfit for open surgery: KPS 30-40 (ECOG 3); ASA 4-5 (threshold: panel convention)."
+    )
+
+
+def test_each_card_carries_its_ceiling_and_lists_reasons_for_before_against_heaviest_first() -> (
+    None
+):
+    result = assess(FIT_LUNG_DEFICIT)
+    endoscopic = option(result, A.ENDOSCOPIC_TRANSPEDICULAR)
+    assert endoscopic.ceiling is Verdict.CAUTION  # type: ignore[attr-defined]
+    assert option(result, A.POSTERIOR_ONLY).ceiling is None  # type: ignore[attr-defined]
+    posterior = [r.rule for r in option(result, A.POSTERIOR_ONLY).reasons]  # type: ignore[attr-defined]
+    assert posterior == ["posterior_trial_decompression", "posterior_decompresses_any_side"]
+    anterior = [r.rule for r in option(result, A.ANTERIOR_ANTEROLATERAL).reasons]  # type: ignore[attr-defined]
+    assert anterior == [
+        "c21_anterior_below_posterior",
+        "anterior_trial_decompression",
+        "anterior_ventral_access",
+        "anterior_added_morbidity",
+    ]
+
+
+def test_an_option_with_no_reason_and_no_gate_says_so() -> None:
+    fracture = Patient.model_validate(
+        {
+            "level": "T6",
+            "histology": "breast",
+            "kps": 80,
+            "frankel": "E",
+            "escc_grade": "0",
+            **SINS_7_AT_T6,
+        }
+    )
+    screws = option(assess(fracture), A.PERCUTANEOUS_STABILISATION)
+    assert screws.reasons == ()  # type: ignore[attr-defined]
+    assert screws.summary == "No reason for or against holds for this patient."  # type: ignore[attr-defined]
+
+
+def test_the_result_exports_its_facts_as_plain_values_and_a_short_version() -> None:
+    result = assess(FIT_LUNG_DEFICIT)
+    assert result.facts["fitness"] == "fit"
+    assert result.facts["has_deficit"] is True
+    assert result.facts["is_hypervascular"] is None
+    assert result.facts["tumour_class"] == "intermediate"
+    assert re.fullmatch(r"rules-[0-9a-f]{12}", result.rules_version)

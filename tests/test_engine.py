@@ -415,3 +415,35 @@ def test_the_result_exports_its_facts_as_plain_values_and_a_short_version() -> N
     assert result.facts["is_hypervascular"] is None
     assert result.facts["tumour_class"] == "intermediate"
     assert re.fullmatch(r"rules-[0-9a-f]{12}", result.rules_version)
+
+
+def test_every_trial_exclusion_is_named_and_kps_settles_ecog() -> None:
+    irradiated_lumbar = Patient.model_validate(
+        {
+            **FIT_LUNG_DEFICIT.model_dump(exclude_none=True),
+            "level": "L3",
+            "prior_radiation": "remote",
+        }
+    )
+    result = assess(irradiated_lumbar)
+    (outside,) = [a for a in result.alerts if a.code == "outside_trial"]
+    assert outside.text.endswith(": cauda equina level (L2-L5); earlier radiotherapy to the level.")
+    assert result.needs.tumour_class == "intermediate"
+    assert "ecog" not in {m.field for m in result.missing_inputs}  # KPS 90 given
+
+
+def test_with_no_route_left_to_decompress_radiotherapy_has_no_c10_cap() -> None:
+    # Unfit (KPS 40) bars open surgery (C3); under 3 months bars endoscopic surgery (C7).
+    no_route = Patient.model_validate(
+        {
+            **FIT_LUNG_DEFICIT.model_dump(exclude_none=True),
+            "kps": 40,
+            "frankel": "C",
+            "expected_survival_months": 2,
+        }
+    )
+    result = assess(no_route)
+    fired = {entry.rule for entry in result.trace if entry.fired}
+    assert result.facts["decompressing_routes"] == "none"
+    assert not {rule for rule in fired if rule.startswith("c10_radiotherapy")}
+    assert option(result, A.NON_OPERATIVE).ceiling is None  # type: ignore[attr-defined]

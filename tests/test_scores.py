@@ -1100,3 +1100,12 @@ def test_bilsky_grade_comes_with_its_definition_and_its_groups_meaning(
     assert definition_words in result.definition.lower()
     assert result.meaning is not None
     assert meaning_words in result.meaning.lower()
+
+
+def test_a_sins_total_without_items_is_the_score_with_its_band() -> None:
+    result = sins(Patient.model_validate({"level": "T8", "histology": "lung", "sins_total": 14}))
+    assert result.name == "SINS"
+    assert (result.total, result.min, result.max) == (14, 14, 14)
+    assert result.band == "unstable"
+    assert result.band_meaning == "Unstable: surgical consultation advised."
+    assert result.missing_inputs == ()

@@ -444,7 +444,7 @@ class Decision(NamedTuple):
     tie_decided_top: bool
 
 
-DECISION_CACHE_SIZE = 8192
+DECISION_CACHE_SIZE = 512
 _decisions: dict[tuple[object, ...], Decision] = {}
 
 
@@ -622,7 +622,7 @@ def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> s
     return "No reason for or against holds for this patient."
 
 
-SCORE_CACHE_SIZE = 8192
+SCORE_CACHE_SIZE = 512
 _scores_seen: dict[tuple[object, ...], Scores] = {}
 SCORE_FEEDS = frozenset({"SINS", "SINS location", "revised Tokuhashi", "Tomita"})
 SCORE_INPUTS = tuple(name for name in INPUT_FIELDS if SCORE_FEEDS & set(field_spec(name).feeds))

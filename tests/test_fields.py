@@ -123,3 +123,23 @@ def test_a_key_that_is_not_a_string_is_an_unknown_field_not_a_crash() -> None:
     assert not isinstance(problems, Patient)
     assert [p.field for p in problems] == ["1"]
     assert problems[0].message.startswith("not a field name")
+
+
+def test_what_if_tries_a_count_in_every_category_of_the_score_tables() -> None:
+    # scores.md, revised Tokuhashi: vertebral bodies 1 / 2 / 3 or more; extraspinal bone
+    # metastases 0 / 1-2 / 3 or more (Tomita: solitary or multiple, decided by the same).
+    assert set(what_if_values("vertebral_metastases")) == {1, 2, 3}
+    assert set(what_if_values("extraspinal_bone_metastases")) == {0, 1, 3}
+
+
+def test_what_if_tries_a_value_in_every_band_the_gates_distinguish() -> None:
+    # Fitness: KPS 20 or less, 30-40, 50-60, 70 or more; ASA 1-2, 3, 4-5; estimate under 1,
+    # 1-3, 3-6, 6-12, 12+ months; deficit 48 h either side; age either side of 65;
+    # albumin either side of 3.5 g/dL; SINS 0-6, 7-12, 13-18.
+    assert what_if_values("kps") == (10, 30, 50, 70, 90)
+    assert what_if_values("asa_class") == (2, 3, 4)
+    assert what_if_values("expected_survival_months") == (0.5, 2.0, 4.5, 9.0, 24.0)
+    assert what_if_values("deficit_duration_hours") == (12.0, 72.0)
+    assert what_if_values("age_years") == (50, 70)
+    assert what_if_values("albumin_g_dl") == (3.0, 4.0)
+    assert what_if_values("sins_total") == (4, 10, 15)

@@ -362,10 +362,6 @@ class Rule(BaseModel):
         """Whether every clause holds."""
         return all(clause.holds(facts) for clause in self.when)
 
-    def first_failing(self, facts: FactValues) -> Clause | None:
-        """The clause that stops the row, if any: the trace's 'decided by'."""
-        return next((clause for clause in self.when if not clause.holds(facts)), None)
-
     def condition_in_words(self) -> str:
         """The whole condition in words."""
         return " and ".join(c.in_words() for c in self.when) if self.when else "always"

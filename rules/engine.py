@@ -275,14 +275,6 @@ def verdict_for(net_score: int) -> Verdict:
     return VERDICT_BELOW_BANDS
 
 
-def _worse(a: Verdict, b: Verdict) -> Verdict:
-    return a if VERDICT_RANK[a] < VERDICT_RANK[b] else b
-
-
-def _better(a: Verdict, b: Verdict) -> Verdict:
-    return a if VERDICT_RANK[a] > VERDICT_RANK[b] else b
-
-
 NEED_ROWS: dict[Fact, tuple[Rule, ...]] = {
     need: tuple(r for r in RULES if isinstance(r.effect, SetsNeed) and r.effect.need is need)
     for need in NEED_FACTS

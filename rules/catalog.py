@@ -947,7 +947,10 @@ RULES: tuple[Rule, ...] = check_table(
             effect=CapsVerdict(
                 code="C8", options=(A.ENDOSCOPIC_TRANSPEDICULAR,), verdict=V.CAUTION
             ),
-            text="Bleeding risk: bleeding in a small endoscopic field is hard to stop (panel convention)",  # noqa: E501
+            text=(
+                "Bleeding risk: bleeding in a small endoscopic field is hard to stop (panel "
+                "convention)."
+            ),
             evidence=("delagarzaramos_mstfi_frailty_index",),
             panel_convention=True,
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -615,27 +616,40 @@ def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> s
 
 
 SCORE_CACHE_SIZE = 512
-_scores_seen: dict[tuple[object, ...], Scores] = {}
-SCORE_FEEDS = frozenset({"SINS", "SINS location", "revised Tokuhashi", "Tomita"})
-SCORE_INPUTS = tuple(name for name in INPUT_FIELDS if SCORE_FEEDS & set(field_spec(name).feeds))
+ScoreFunction = Callable[[Patient], ScoreResult]
+# Each score with the feeds that name it: a field that feeds a score is one it reads.
+SCORES: tuple[tuple[ScoreFunction, frozenset[str]], ...] = (
+    (sins, frozenset({"SINS", "SINS location"})),
+    (tokuhashi, frozenset({"revised Tokuhashi"})),
+    (tomita, frozenset({"Tomita"})),
+)
+SCORE_READS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(name for name in INPUT_FIELDS if feeds & set(field_spec(name).feeds))
+    for _, feeds in SCORES
+)
+SCORE_INPUTS = tuple(dict.fromkeys(name for reads in SCORE_READS for name in reads))
+_scores_seen: tuple[dict[tuple[object, ...], ScoreResult], ...] = tuple({} for _ in SCORES)
 
 
 def scores_of(patient: Patient) -> Scores:
-    """SINS, revised Tokuhashi and Tomita, memoised on the inputs they read."""
-    key = tuple(getattr(patient, name) for name in SCORE_INPUTS)
-    found = _scores_seen.get(key)
-    if found is None:
-        if len(_scores_seen) >= SCORE_CACHE_SIZE:
-            _scores_seen.clear()
-        found = _scores_seen[key] = Scores(
-            sins=sins(patient), tokuhashi=tokuhashi(patient), tomita=tomita(patient)
-        )
-    return found
+    """SINS, revised Tokuhashi and Tomita, each memoised on the inputs it reads."""
+    results = []
+    for (score, _), reads, seen in zip(SCORES, SCORE_READS, _scores_seen, strict=True):
+        key = tuple(getattr(patient, name) for name in reads)
+        found = seen.get(key)
+        if found is None:
+            if len(seen) >= SCORE_CACHE_SIZE:
+                seen.clear()
+            found = seen[key] = score(patient)
+        results.append(found)
+    sins_result, tokuhashi_result, tomita_result = results
+    return Scores(sins=sins_result, tokuhashi=tokuhashi_result, tomita=tomita_result)
 
 
 def clear_caches() -> None:
     """Forget memoised scores and decisions (tests start clean; mutants are really run)."""
-    _scores_seen.clear()
+    for seen in _scores_seen:
+        seen.clear()
     _decisions.clear()
 
 

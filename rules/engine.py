@@ -280,15 +280,6 @@ NEED_ROWS: dict[Fact, tuple[Rule, ...]] = {
     need: tuple(r for r in RULES if isinstance(r.effect, SetsNeed) and r.effect.need is need)
     for need in NEED_FACTS
 }
-CEILING_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, CapsVerdict))
-FIRST_PASS_CEILINGS = tuple(
-    r for r in CEILING_ROWS if not any(c.fact in ROUTE_FACTS for c in r.when)
-)
-FLOOR_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, FloorsVerdict))
-REASON_ROWS: dict[Approach, tuple[Rule, ...]] = {
-    a: tuple(r for r in RULES if isinstance(r.effect, GivesReason) and r.effect.option is a)
-    for a in Approach
-}
 ALERT_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, RaisesAlert))
 RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
@@ -346,21 +337,26 @@ def first_failing_words(rule_id: str, facts: FactValues) -> str | None:
 
 # The table's effects as plain tuples, read once: the hot path never inspects a model.
 NEED_ROW_VALUES: dict[Fact, tuple[tuple[str, str], ...]] = {
-    need: tuple((rule.id, rule.effect.value) for rule in rows)  # type: ignore[union-attr]
+    need: tuple((r.id, r.effect.value) for r in rows if isinstance(r.effect, SetsNeed))
     for need, rows in NEED_ROWS.items()
 }
 CAPS: tuple[tuple[str, tuple[Approach, ...], Verdict], ...] = tuple(
-    (rule.id, rule.effect.options, rule.effect.verdict)  # type: ignore[union-attr]
-    for rule in CEILING_ROWS
+    (r.id, r.effect.options, r.effect.verdict) for r in RULES if isinstance(r.effect, CapsVerdict)
 )
-FIRST_PASS_CAPS = tuple(cap for cap in CAPS if cap[0] in {r.id for r in FIRST_PASS_CEILINGS})
-ROUTE_CAPS = tuple(cap for cap in CAPS if cap not in FIRST_PASS_CAPS)
+# Ceilings that test which routes are left run in a second pass, after the others.
+ROUTE_CAP_IDS = frozenset(r.id for r in RULES if any(c.fact in ROUTE_FACTS for c in r.when))
+FIRST_PASS_CAPS = tuple(cap for cap in CAPS if cap[0] not in ROUTE_CAP_IDS)
+ROUTE_CAPS = tuple(cap for cap in CAPS if cap[0] in ROUTE_CAP_IDS)
 FLOORS: tuple[tuple[str, Approach, Verdict, bool], ...] = tuple(
-    (rule.id, rule.effect.option, rule.effect.verdict, rule.effect.first)  # type: ignore[union-attr]
-    for rule in FLOOR_ROWS
+    (r.id, r.effect.option, r.effect.verdict, r.effect.first)
+    for r in RULES
+    if isinstance(r.effect, FloorsVerdict)
 )
 REASON_IDS: dict[Approach, tuple[str, ...]] = {
-    option: tuple(rule.id for rule in rows) for option, rows in REASON_ROWS.items()
+    option: tuple(
+        r.id for r in RULES if isinstance(r.effect, GivesReason) and r.effect.option is option
+    )
+    for option in Approach
 }
 APPROACHES: tuple[Approach, ...] = tuple(Approach)
 

@@ -175,6 +175,19 @@ UNSTABLE_AT_T6 = {  # semi-rigid 1 + mechanical 3 + lytic 2 + subluxation 4 + ov
 }
 
 
+# Intact, Bilsky 0, SINS 7 from a mechanical, lytic fracture under 50%: a cement candidate.
+PAINFUL_FRACTURE_AT_T6 = Patient.model_validate(
+    {
+        "level": "T6",
+        "histology": "breast",
+        "kps": 80,
+        "frankel": "E",
+        "escc_grade": "0",
+        **SINS_7_AT_T6,
+    }
+)
+
+
 def test_options_meeting_every_need_are_counted_two_some_one_none_zero() -> None:
     unstable = Patient.model_validate(
         {**FIT_LUNG_DEFICIT.model_dump(exclude_none=True), **UNSTABLE_AT_T6}
@@ -195,16 +208,7 @@ def test_options_meeting_every_need_are_counted_two_some_one_none_zero() -> None
 
 
 def test_a_cement_candidate_is_met_only_by_augmentation() -> None:
-    fracture = Patient.model_validate(
-        {
-            "level": "T8",
-            "histology": "breast",
-            "kps": 80,
-            "frankel": "E",
-            "escc_grade": "0",
-            **SINS_7_AT_T6,
-        }
-    )
+    fracture = PAINFUL_FRACTURE_AT_T6
     result = assess(fracture)
     assert result.needs.cement_candidate.value == "yes"
     met = {o.approach: o.needs_met for o in result.options}
@@ -393,16 +397,7 @@ def test_each_card_carries_its_ceiling_and_lists_reasons_for_before_against_heav
 
 
 def test_an_option_with_no_reason_and_no_gate_says_so() -> None:
-    fracture = Patient.model_validate(
-        {
-            "level": "T6",
-            "histology": "breast",
-            "kps": 80,
-            "frankel": "E",
-            "escc_grade": "0",
-            **SINS_7_AT_T6,
-        }
-    )
+    fracture = PAINFUL_FRACTURE_AT_T6
     screws = option(assess(fracture), A.PERCUTANEOUS_STABILISATION)
     assert screws.reasons == ()  # type: ignore[attr-defined]
     assert screws.summary == "No reason for or against holds for this patient."  # type: ignore[attr-defined]

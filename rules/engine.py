@@ -35,12 +35,11 @@ from rules.catalog import (
     Rule,
     SetsNeed,
     Stance,
-    Test,
     Verdict,
     satisfies,
 )
 from rules.facts import (
-    BASE_FACTS,
+    FACT_VALUES,
     NEED_FACTS,
     ROUTE_FACTS,
     CementCandidacy,
@@ -284,103 +283,121 @@ ALERT_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, Ra
 RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
-# A compiled clause: (fact, test, values). Checking a row is a tight loop over these,
-# which keeps the decisive search (one evaluation per candidate value) fast.
-CompiledClause = tuple[Fact, Test, frozenset[str]]
-COMPILED: dict[str, tuple[CompiledClause, ...]] = {
-    rule.id: tuple((c.fact, c.test, frozenset(c.values)) for c in rule.when) for rule in RULES
-}
+def _fact_bits() -> dict[Fact, dict[object, int]]:
+    """One bit for each value every fact can take, unknown (``None``) included."""
+    bits: dict[Fact, dict[object, int]] = {}
+    position = 0
+    for fact in Fact:
+        domain = FACT_VALUES[fact]
+        values: tuple[object, ...] = (True, False) if domain is bool else tuple(domain)
+        bits[fact] = {}
+        for value in (None, *values):
+            bits[fact][value] = 1 << position
+            position += 1
+    return bits
 
 
+# Facts as bits: every fact has exactly one value, so a set of facts is one integer with
+# one bit per fact. A row's mask holds the bits of every value its clauses rule out, built
+# from ``catalog.satisfies`` (the one definition of each test); the row holds when the
+# facts have none of those bits. One AND a row keeps the decisive search fast.
+FACT_BITS: dict[Fact, dict[object, int]] = _fact_bits()
+
+
+def _ruled_out(rule: Rule) -> int:
+    mask = 0
+    for clause in rule.when:
+        for value, bit in FACT_BITS[clause.fact].items():
+            if not satisfies(value, clause.test, clause.values):
+                mask |= bit
+    return mask
+
+
+RULED_OUT: dict[str, int] = {rule.id: _ruled_out(rule) for rule in RULES}
 CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
     rule.id: tuple(clause.in_words() for clause in rule.when) for rule in RULES
 }
 
 
+def facts_mask(facts: FactValues) -> int:
+    """The facts as bits (a fact missing from ``facts`` is unknown)."""
+    mask = 0
+    get = facts.get
+    for fact, bits in FACT_BITS.items():
+        mask |= bits[get(fact)]
+    return mask
+
+
 def holds(rule_id: str, facts: FactValues) -> bool:
     """Whether every clause of the row holds: the same meaning as ``Rule.applies``.
 
-    Written out flat (no call per clause): it runs for every row of every candidate
-    patient in the decisive search. ``tests/test_catalog.py`` proves it agrees with
-    ``catalog.satisfies``, the one definition of each test.
+    ``tests/test_catalog.py`` proves it agrees with the table's own meaning.
     """
-    get = facts.get
-    for fact, test, values in COMPILED[rule_id]:
-        value = get(fact)
-        if test is Test.ONE_OF:
-            if value not in values:
-                return False
-        elif test is Test.TRUE:
-            if value is not True:
-                return False
-        elif test is Test.FALSE:
-            if value is not False:
-                return False
-        elif test is Test.NOT_TRUE:
-            if value is True:
-                return False
-        elif test is Test.NOT_KNOWN_ONE_OF:
-            if value in values:
-                return False
-        elif value is not None:
-            return False
-    return True
+    return not facts_mask(facts) & RULED_OUT[rule_id]
 
 
 def first_failing_words(rule_id: str, facts: FactValues) -> str | None:
     """The first clause of the row that does not hold, in words: the trace's 'decided by'."""
-    for (fact, test, values), words in zip(COMPILED[rule_id], CLAUSE_WORDS[rule_id], strict=True):
-        if not satisfies(facts.get(fact), test, values):
+    rule = RULE_BY_ID[rule_id]
+    for clause, words in zip(rule.when, CLAUSE_WORDS[rule_id], strict=True):
+        if not satisfies(facts.get(clause.fact), clause.test, clause.values):
             return words
     return None
 
 
-# The table's effects as plain tuples, read once: the hot path never inspects a model.
-NEED_ROW_VALUES: dict[Fact, tuple[tuple[str, str], ...]] = {
-    need: tuple((r.id, r.effect.value) for r in rows if isinstance(r.effect, SetsNeed))
+# The table's effects as plain tuples with each row's mask, read once: the hot path never
+# inspects a model.
+NEED_ROW_VALUES: dict[Fact, tuple[tuple[str, int, str], ...]] = {
+    need: tuple(
+        (r.id, RULED_OUT[r.id], r.effect.value) for r in rows if isinstance(r.effect, SetsNeed)
+    )
     for need, rows in NEED_ROWS.items()
 }
-CAPS: tuple[tuple[str, tuple[Approach, ...], Verdict], ...] = tuple(
-    (r.id, r.effect.options, r.effect.verdict) for r in RULES if isinstance(r.effect, CapsVerdict)
+CAPS: tuple[tuple[str, int, tuple[Approach, ...], Verdict], ...] = tuple(
+    (r.id, RULED_OUT[r.id], r.effect.options, r.effect.verdict)
+    for r in RULES
+    if isinstance(r.effect, CapsVerdict)
 )
 # Ceilings that test which routes are left run in a second pass, after the others.
 ROUTE_CAP_IDS = frozenset(r.id for r in RULES if any(c.fact in ROUTE_FACTS for c in r.when))
 FIRST_PASS_CAPS = tuple(cap for cap in CAPS if cap[0] not in ROUTE_CAP_IDS)
 ROUTE_CAPS = tuple(cap for cap in CAPS if cap[0] in ROUTE_CAP_IDS)
-FLOORS: tuple[tuple[str, Approach, Verdict, bool], ...] = tuple(
-    (r.id, r.effect.option, r.effect.verdict, r.effect.first)
+FLOORS: tuple[tuple[str, int, Approach, Verdict, bool], ...] = tuple(
+    (r.id, RULED_OUT[r.id], r.effect.option, r.effect.verdict, r.effect.first)
     for r in RULES
     if isinstance(r.effect, FloorsVerdict)
 )
-REASON_IDS: dict[Approach, tuple[str, ...]] = {
+REASON_ROWS: dict[Approach, tuple[tuple[str, int, int], ...]] = {
     option: tuple(
-        r.id for r in RULES if isinstance(r.effect, GivesReason) and r.effect.option is option
+        (r.id, RULED_OUT[r.id], r.effect.stance.weight)
+        for r in RULES
+        if isinstance(r.effect, GivesReason) and r.effect.option is option
     )
     for option in Approach
 }
 APPROACHES: tuple[Approach, ...] = tuple(Approach)
+POSITION: dict[Approach, int] = {
+    approach: index for index, approach in enumerate(INVASIVENESS_ORDER)
+}
 
 
-def _set_needs(facts: FactValues, fired: set[str]) -> None:
-    for need, rows in NEED_ROW_VALUES.items():
-        for rule_id, value in rows:
-            if holds(rule_id, facts):
-                facts[need] = value
-                fired.add(rule_id)
-                break
+def _setting(mask: int, fact: Fact, value: object) -> int:
+    """The mask with an unknown fact set to ``value``."""
+    bits = FACT_BITS[fact]
+    return (mask & ~bits[None]) | bits[value]
 
 
 def _ceilings(
-    rows: tuple[tuple[str, tuple[Approach, ...], Verdict], ...],
-    facts: FactValues,
-    fired: set[str],
+    rows: tuple[tuple[str, int, tuple[Approach, ...], Verdict], ...],
+    mask: int,
+    fired: list[str],
     caps: dict[Approach, tuple[Verdict, str]],
 ) -> dict[Approach, tuple[Verdict, str]]:
     """Lower ``caps`` by every row that holds; the lowest ceiling (first in the table) wins."""
-    for rule_id, options, verdict in rows:
-        if not holds(rule_id, facts):
+    for rule_id, ruled_out, options, verdict in rows:
+        if mask & ruled_out:
             continue
-        fired.add(rule_id)
+        fired.append(rule_id)
         for option in options:
             held = caps.get(option)
             if held is None or VERDICT_RANK[verdict] < VERDICT_RANK[held[0]]:
@@ -403,18 +420,29 @@ def _route_facts(caps: dict[Approach, tuple[Verdict, str]]) -> dict[Fact, object
     return {Fact.DECOMPRESSING_ROUTES: routes.value, Fact.ANTERIOR_AND_POSTERIOR_OPEN: both}
 
 
-def _needs_met(option: Approach, facts: FactValues) -> int:
-    """2 when the option meets every need the patient has, 1 some, 0 none (or no needs)."""
+def _needs_met(facts: FactValues) -> dict[Approach, int]:
+    """For each option: 2 when it meets every need the patient has, 1 some, 0 none (or no
+    needs)."""
     wanted = []
     if facts[Fact.DECOMPRESSION] in (DecompressionNeed.URGENT, DecompressionNeed.INDICATED):
-        wanted.append(option in DECOMPRESSING)
+        wanted.append(DECOMPRESSING)
     if facts[Fact.STABILISATION] == StabilisationNeed.NEEDED:
-        wanted.append(option in STABILISING)
+        wanted.append(STABILISING)
     if facts[Fact.CEMENT_CANDIDATE] == CementCandidacy.YES:
-        wanted.append(option in CEMENTING)
-    if not wanted or not any(wanted):
-        return 0
-    return 2 if all(wanted) else 1
+        wanted.append(CEMENTING)
+    met = {}
+    for option in APPROACHES:
+        meets = [option in meeting for meeting in wanted]
+        met[option] = 0 if not any(meets) else (2 if all(meets) else 1)
+    return met
+
+
+# C21: (ceiling row, the options it holds down, the option they must rank below).
+RANKS_BELOW: tuple[tuple[str, tuple[Approach, ...], Approach], ...] = tuple(
+    (r.id, r.effect.options, r.effect.ranks_below)
+    for r in sorted(RULES, key=lambda rule: rule.id)
+    if isinstance(r.effect, CapsVerdict) and r.effect.ranks_below is not None
+)
 
 
 class Decision(NamedTuple):
@@ -423,7 +451,6 @@ class Decision(NamedTuple):
     facts: FactValues
     fired: frozenset[str]
     caps: dict[Approach, tuple[Verdict, str]]
-    ceiling_rules: dict[Approach, tuple[str, ...]]
     reason_rules: dict[Approach, tuple[str, ...]]
     nets: dict[Approach, int]
     verdicts: dict[Approach, Verdict]
@@ -433,37 +460,56 @@ class Decision(NamedTuple):
     tie_decided_top: bool
 
 
+# Full decisions for the patients shown (few, large); first options for the decisive
+# search (many, one small integer key each). Both are cleared when full: bounded memory.
 DECISION_CACHE_SIZE = 512
-_decisions: dict[tuple[object, ...], Decision] = {}
+TOP_CACHE_SIZE = 65536
+_decisions: dict[int, Decision] = {}
+_tops: dict[int, Approach] = {}
 
 
 def decide(base_facts: FactValues) -> Decision:
     """Needs, ceilings, floors, reasons, verdicts and order for these facts (memoised)."""
-    key = tuple(base_facts.get(fact) for fact in BASE_FACTS)
-    found = _decisions.get(key)
+    mask = facts_mask(base_facts)
+    found = _decisions.get(mask)
     if found is None:
         if len(_decisions) >= DECISION_CACHE_SIZE:
             _decisions.clear()
-        found = _decisions[key] = _decide(dict(base_facts))
+        found = _decisions[mask] = _decide(dict(base_facts), mask)
     return found
 
 
-def _decide(facts: FactValues) -> Decision:
-    fired: set[str] = set()
-    _set_needs(facts, fired)
-    caps = _ceilings(FIRST_PASS_CAPS, facts, fired, {})
-    facts.update(_route_facts(caps))
-    caps = _ceilings(ROUTE_CAPS, facts, fired, dict(caps))
-    ceiling_lists: dict[Approach, list[str]] = {option: [] for option in APPROACHES}
-    for rule_id, options, _ in CAPS:
-        if rule_id in fired:
-            for option in options:
-                ceiling_lists[option].append(rule_id)
-    ceiling_rules = {option: tuple(ids) for option, ids in ceiling_lists.items()}
+def first_option(base_facts: FactValues) -> Approach:
+    """The first option for these facts (memoised apart from whole decisions)."""
+    mask = facts_mask(base_facts)
+    found = _tops.get(mask)
+    if found is None:
+        if len(_tops) >= TOP_CACHE_SIZE:
+            _tops.clear()
+        decided = _decisions.get(mask)
+        decided = decided if decided is not None else _decide(dict(base_facts), mask)
+        found = _tops[mask] = decided.order[0]
+    return found
+
+
+def _decide(facts: FactValues, mask: int) -> Decision:
+    fired: list[str] = []
+    for need, rows in NEED_ROW_VALUES.items():
+        for rule_id, ruled_out, value in rows:
+            if not mask & ruled_out:
+                facts[need] = value
+                mask = _setting(mask, need, value)
+                fired.append(rule_id)
+                break
+    caps = _ceilings(FIRST_PASS_CAPS, mask, fired, {})
+    for fact, route_value in _route_facts(caps).items():
+        facts[fact] = route_value
+        mask = _setting(mask, fact, route_value)
+    caps = _ceilings(ROUTE_CAPS, mask, fired, dict(caps))
     floors: dict[Approach, tuple[Verdict, str, bool]] = {}
-    for rule_id, option, floor_verdict, first_place in FLOORS:
-        if holds(rule_id, facts):
-            fired.add(rule_id)
+    for rule_id, ruled_out, option, floor_verdict, first_place in FLOORS:
+        if not mask & ruled_out:
+            fired.append(rule_id)
             held = floors.get(option)
             if held is None or VERDICT_RANK[floor_verdict] > VERDICT_RANK[held[0]]:
                 floors[option] = (floor_verdict, rule_id, first_place)
@@ -472,10 +518,14 @@ def _decide(facts: FactValues) -> Decision:
     verdicts: dict[Approach, Verdict] = {}
     deciding: dict[Approach, str | None] = {}
     for option in APPROACHES:
-        ids = tuple(rule_id for rule_id in REASON_IDS[option] if holds(rule_id, facts))
-        fired.update(ids)
-        reason_rules[option] = ids
-        net = sum(WEIGHT_OF[rule_id] for rule_id in ids)
+        ids = []
+        net = 0
+        for rule_id, ruled_out, weight in REASON_ROWS[option]:
+            if not mask & ruled_out:
+                ids.append(rule_id)
+                net += weight
+        fired.extend(ids)
+        reason_rules[option] = tuple(ids)
         verdict, decided_by = verdict_for(net), None
         floor = floors.get(option)
         if floor is not None and VERDICT_RANK[floor[0]] > VERDICT_RANK[verdict]:
@@ -484,13 +534,18 @@ def _decide(facts: FactValues) -> Decision:
         if cap is not None and VERDICT_RANK[cap[0]] <= VERDICT_RANK[verdict]:
             verdict, decided_by = cap[0], cap[1]
         nets[option], verdicts[option], deciding[option] = net, verdict, decided_by
-    below = _ranked_below(fired)
+    fired_rows = frozenset(fired)
+    below = [
+        (option, anchor, rule_id)
+        for rule_id, options, anchor in RANKS_BELOW
+        if rule_id in fired_rows
+        for option in options
+    ]
     for option, anchor, rule_id in below:  # C21: no better than the option it ranks below
         if VERDICT_RANK[verdicts[option]] > VERDICT_RANK[verdicts[anchor]]:
             verdicts[option], deciding[option] = verdicts[anchor], rule_id
-    needs_met = {option: _needs_met(option, facts) for option in APPROACHES}
+    needs_met = _needs_met(facts)
     first = {option for option, floor in floors.items() if floor[2]}
-    position = {approach: index for index, approach in enumerate(INVASIVENESS_ORDER)}
 
     def key(option: Approach) -> tuple[int, int, int, int, int]:
         return (
@@ -498,7 +553,7 @@ def _decide(facts: FactValues) -> Decision:
             0 if option in first else 1,
             -needs_met[option],
             -nets[option],
-            position[option],
+            POSITION[option],
         )
 
     order = sorted(APPROACHES, key=key)
@@ -509,9 +564,8 @@ def _decide(facts: FactValues) -> Decision:
     tie = key(order[0])[:4] == key(order[1])[:4]
     return Decision(
         facts=facts,
-        fired=frozenset(fired),
+        fired=fired_rows,
         caps=caps,
-        ceiling_rules=ceiling_rules,
         reason_rules=reason_rules,
         nets=nets,
         verdicts=verdicts,
@@ -520,21 +574,6 @@ def _decide(facts: FactValues) -> Decision:
         order=tuple(order),
         tie_decided_top=tie,
     )
-
-
-def _ranked_below(fired: set[str]) -> list[tuple[Approach, Approach, str]]:
-    """(option, the option it must rank below, the rule) for every such row that fired."""
-    found: list[tuple[Approach, Approach, str]] = []
-    for rule_id in sorted(fired):
-        effect = RULE_BY_ID[rule_id].effect
-        if isinstance(effect, CapsVerdict) and effect.ranks_below is not None:
-            found.extend((option, effect.ranks_below, rule_id) for option in effect.options)
-    return found
-
-
-WEIGHT_OF: dict[str, int] = {
-    rule.id: rule.effect.stance.weight for rule in RULES if isinstance(rule.effect, GivesReason)
-}
 
 
 @cache
@@ -573,7 +612,11 @@ def _option(option: Approach, decision: Decision) -> OptionAssessment:
     reasons: list[Reason] = []
     if deciding is not None:
         reasons.append(_reason(deciding))
-    reasons.extend(_reason(rid) for rid in decision.ceiling_rules[option] if rid != deciding)
+    reasons.extend(
+        _reason(rule_id)
+        for rule_id, _, options, _ in CAPS
+        if option in options and rule_id in decision.fired and rule_id != deciding
+    )
     reasons.extend(
         sorted(
             (_reason(rid) for rid in decision.reason_rules[option]),
@@ -627,18 +670,36 @@ SCORE_INPUTS = tuple(dict.fromkeys(name for reads in SCORE_READS for name in rea
 _scores_seen: tuple[dict[tuple[object, ...], ScoreResult], ...] = tuple({} for _ in SCORES)
 
 
+SCORE_READ_SETS: tuple[frozenset[str], ...] = tuple(frozenset(reads) for reads in SCORE_READS)
+ScoreTriple = tuple[ScoreResult, ScoreResult, ScoreResult]
+
+
+def _score(index: int, patient: Patient) -> ScoreResult:
+    """One score, memoised on the inputs it reads."""
+    seen = _scores_seen[index]
+    key = tuple(getattr(patient, name) for name in SCORE_READS[index])
+    found = seen.get(key)
+    if found is None:
+        if len(seen) >= SCORE_CACHE_SIZE:
+            seen.clear()
+        found = seen[key] = SCORES[index][0](patient)
+    return found
+
+
+def _score_triple(
+    patient: Patient, base: ScoreTriple | None = None, changed: str = ""
+) -> ScoreTriple:
+    """SINS, revised Tokuhashi and Tomita; with ``base``, only those reading ``changed`` anew."""
+    sins_result, tokuhashi_result, tomita_result = (
+        _score(index, patient) if base is None or changed in reads else base[index]
+        for index, reads in enumerate(SCORE_READ_SETS)
+    )
+    return sins_result, tokuhashi_result, tomita_result
+
+
 def scores_of(patient: Patient) -> Scores:
     """SINS, revised Tokuhashi and Tomita, each memoised on the inputs it reads."""
-    results = []
-    for (score, _), reads, seen in zip(SCORES, SCORE_READS, _scores_seen, strict=True):
-        key = tuple(getattr(patient, name) for name in reads)
-        found = seen.get(key)
-        if found is None:
-            if len(seen) >= SCORE_CACHE_SIZE:
-                seen.clear()
-            found = seen[key] = score(patient)
-        results.append(found)
-    sins_result, tokuhashi_result, tomita_result = results
+    sins_result, tokuhashi_result, tomita_result = _score_triple(patient)
     return Scores(sins=sins_result, tokuhashi=tokuhashi_result, tomita=tomita_result)
 
 
@@ -647,13 +708,12 @@ def clear_caches() -> None:
     for seen in _scores_seen:
         seen.clear()
     _decisions.clear()
+    _tops.clear()
 
 
 def top_option(patient: Patient) -> Approach:
     """The first option only: the lean path of the decisive search."""
-    scores = scores_of(patient)
-    facts, _ = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
-    return decide(facts).order[0]
+    return first_option(derive_facts(patient, *_score_triple(patient))[0])
 
 
 def evaluate(patient: Patient) -> Evaluation:
@@ -724,13 +784,17 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
 
 def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
     """The unknown inputs one of whose values changes the first option."""
-    return tuple(
-        name
-        for name in DECISIVE_CANDIDATES
-        if getattr(patient, name) is None
-        and may_decide_now(patient, name)
-        and any(top_option(variant) is not top for variant in consistent_variants(patient, name))
-    )
+    base = _score_triple(patient)
+    found = []
+    for name in DECISIVE_CANDIDATES:
+        if getattr(patient, name) is not None or not may_decide_now(patient, name):
+            continue
+        for variant in consistent_variants(patient, name):
+            facts, _ = derive_facts(variant, *_score_triple(variant, base, name))
+            if first_option(facts) is not top:
+                found.append(name)
+                break
+    return tuple(found)
 
 
 def _missing_inputs(patient: Patient) -> tuple[MissingInput, ...]:

@@ -51,11 +51,13 @@ from rules.facts import (
     derive_facts,
     may_decide_now,
     presumptions,
+    rederive_facts,
 )
 from rules.patient import (
     INPUT_FIELDS,
     OPTIONAL_FIELDS,
     Patient,
+    consistent_values,
     consistent_variants,
     field_spec,
 )
@@ -328,6 +330,17 @@ def facts_mask(facts: FactValues) -> int:
     return mask
 
 
+# Every bit of each fact: to change a fact's value in a mask.
+ALL_BITS: dict[Fact, int] = {fact: sum(bits.values()) for fact, bits in FACT_BITS.items()}
+
+
+def _resetting(mask: int, changed: FactValues) -> int:
+    """The mask with each changed fact set to its new value."""
+    for fact, value in changed.items():
+        mask = (mask & ~ALL_BITS[fact]) | FACT_BITS[fact][value]
+    return mask
+
+
 def holds(rule_id: str, facts: FactValues) -> bool:
     """Whether every clause of the row holds: the same meaning as ``Rule.applies``.
 
@@ -475,24 +488,30 @@ def decide(base_facts: FactValues) -> Decision:
     if found is None:
         if len(_decisions) >= DECISION_CACHE_SIZE:
             _decisions.clear()
-        found = _decisions[mask] = _decide(dict(base_facts), mask)
+        decided = _decide(mask)
+        found = _decisions[mask] = decided._replace(facts={**base_facts, **decided.facts})
     return found
 
 
 def first_option(base_facts: FactValues) -> Approach:
     """The first option for these facts (memoised apart from whole decisions)."""
-    mask = facts_mask(base_facts)
+    return _first_option(facts_mask(base_facts))
+
+
+def _first_option(mask: int) -> Approach:
     found = _tops.get(mask)
     if found is None:
         if len(_tops) >= TOP_CACHE_SIZE:
             _tops.clear()
         decided = _decisions.get(mask)
-        decided = decided if decided is not None else _decide(dict(base_facts), mask)
+        decided = decided if decided is not None else _decide(mask)
         found = _tops[mask] = decided.order[0]
     return found
 
 
-def _decide(facts: FactValues, mask: int) -> Decision:
+def _decide(mask: int) -> Decision:
+    """The decision for facts given as bits; its ``facts`` are the needs and routes it sets."""
+    facts: FactValues = {}
     fired: list[str] = []
     for need, rows in NEED_ROW_VALUES.items():
         for rule_id, ruled_out, value in rows:
@@ -777,21 +796,26 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
         name
         for name in DECISIVE_CANDIDATES
         if getattr(patient, name) is None
-        and consistent_variants(patient, name)
+        and consistent_values(patient, name)
         and may_decide_now(patient, name)
     )
 
 
 def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
-    """The unknown inputs one of whose values changes the first option."""
+    """The unknown inputs one of whose values changes the first option.
+
+    Each candidate value re-derives only the facts that read the input and updates the
+    facts' bits for those alone (``facts.rederive_facts``)."""
     base = _score_triple(patient)
+    facts, _ = derive_facts(patient, *base)
+    mask = facts_mask(facts)
     found = []
     for name in DECISIVE_CANDIDATES:
         if getattr(patient, name) is not None or not may_decide_now(patient, name):
             continue
         for variant in consistent_variants(patient, name):
-            facts, _ = derive_facts(variant, *_score_triple(variant, base, name))
-            if first_option(facts) is not top:
+            changed = rederive_facts(facts, variant, _score_triple(variant, base, name), name)
+            if _first_option(_resetting(mask, changed)) is not top:
                 found.append(name)
                 break
     return tuple(found)

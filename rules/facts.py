@@ -10,7 +10,9 @@ the engine sets them from the need rows of the table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import NamedTuple, cast
 
 from rules.patient import (
     SINS_ITEM_FIELDS,
@@ -29,6 +31,7 @@ from rules.patient import (
     PriorRadiation,
     Radiosensitivity,
     VisceralMetastases,
+    field_spec,
 )
 from rules.scores import (
     SINS_INDETERMINATE,
@@ -453,16 +456,40 @@ def may_decide_now(patient: Patient, name: str) -> bool:
     return True
 
 
-def derive_facts(
-    patient: Patient, sins: ScoreResult, tokuhashi: ScoreResult, tomita: ScoreResult
-) -> tuple[FactValues, tuple[str, ...]]:
-    """Every fact the table tests, and the trial exclusions in words."""
-    tissue_missing = (
-        patient.tissue_diagnosis is False or patient.histology is Histology.UNKNOWN_PRIMARY
+ScoreTriple = tuple[ScoreResult, ScoreResult, ScoreResult]  # SINS, revised Tokuhashi, Tomita
+
+
+def fields_feeding(*scores: str) -> frozenset[str]:
+    """The inputs whose specs say they feed one of these scores."""
+    return frozenset(
+        name for name in Patient.model_fields if set(field_spec(name).feeds) & set(scores)
     )
+
+
+SINS_INPUTS = fields_feeding("SINS", "SINS location")
+TOKUHASHI_INPUTS = fields_feeding("revised Tokuhashi")
+TOMITA_INPUTS = fields_feeding("Tomita")
+
+
+def _place(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    return {Fact.LEVEL: patient.level, Fact.REGION: region_of(patient.level)}
+
+
+def _tumour(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
     cls = tumour_class(patient)
     if cls is TumourClass.RADIOSENSITIVE and patient.tissue_diagnosis is False:
         cls = TumourClass.UNKNOWN  # without tissue, never presumed radiosensitive
+    return {
+        Fact.TUMOUR_CLASS: cls,
+        Fact.LACKS_TISSUE_DIAGNOSIS: patient.tissue_diagnosis is False
+        or patient.histology is Histology.UNKNOWN_PRIMARY,
+        Fact.IS_HYPERVASCULAR: patient.hypervascular
+        if patient.hypervascular is not None
+        else (True if patient.histology in HYPERVASCULAR_HISTOLOGIES else None),
+    }
+
+
+def _neurology(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
     frankel_group = None if patient.frankel is None else FRANKEL_GROUPS[patient.frankel]
     has_deficit = None if frankel_group is None else frankel_group is not FrankelGroup.INTACT
     hours = patient.deficit_duration_hours
@@ -476,47 +503,51 @@ def derive_facts(
         or (has_deficit and hours is not None and hours < acute_hours)
         or (frankel_group is FrankelGroup.COMPLETE and hours is None)
     )
-    escc = None if patient.escc_grade is None else ESCC_CLASSES[patient.escc_grade]
-    by_bone = patient.compression_by in (CompressionBy.BONE, CompressionBy.BOTH)
-    band = survival_band(patient.expected_survival_months)
-
-    exclusions = trial_exclusions(patient, cls is TumourClass.RADIOSENSITIVE, paraplegia)
-    if escc in (EsccClass.CORD_CONTACT, EsccClass.HIGH_GRADE) and exclusions:
-        trial = TrialFit.OUTSIDE
-    elif has_deficit and escc is EsccClass.HIGH_GRADE:
-        trial = TrialFit.WITHIN
-    else:
-        trial = TrialFit.NOT_APPLICABLE
-
-    sins_band = None if sins.band is None else SinsBand(sins.band)
-    low_albumin = (
-        None if patient.albumin_g_dl is None else patient.albumin_g_dl < T["LOW_ALBUMIN_BELOW_G_DL"]
-    )
-    performance = performance_band(patient)
-    en_bloc = _is_en_bloc_candidate(patient, cls, band, tokuhashi, tomita)
-    facts: FactValues = {
-        Fact.LEVEL: patient.level,
-        Fact.REGION: region_of(patient.level),
-        Fact.TUMOUR_CLASS: cls,
+    return {
         Fact.HAS_DEFICIT: has_deficit,
         Fact.FRANKEL: patient.frankel,
         Fact.FRANKEL_GROUP: frankel_group,
         Fact.IS_ESTABLISHED_PARAPLEGIA: paraplegia,
         Fact.IS_TIME_CRITICAL: time_critical,
         Fact.IS_RAPIDLY_PROGRESSIVE: patient.rapidly_progressive_deficit,
-        Fact.ESCC_CLASS: escc,
-        Fact.IS_COMPRESSED_BY_BONE: by_bone,
+    }
+
+
+def _compression(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    return {
+        Fact.ESCC_CLASS: None if patient.escc_grade is None else ESCC_CLASSES[patient.escc_grade],
+        Fact.IS_COMPRESSED_BY_BONE: patient.compression_by
+        in (CompressionBy.BONE, CompressionBy.BOTH),
         Fact.IS_DISCRETE: patient.compression_extent is CompressionExtent.DISCRETE,
         Fact.IS_PROGRESSING_AFTER_RADIATION: bool(patient.progression_after_radiation),
         Fact.PRIOR_RADIATION: patient.prior_radiation,
         Fact.COMPRESSION_SITE: patient.compression_site,
-        Fact.SINS_BAND: sins_band,
+    }
+
+
+def _mechanics(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    sins = scores[0]
+    return {
+        Fact.SINS_BAND: None if sins.band is None else SinsBand(sins.band),
         Fact.PAIN: patient.pain,
         Fact.COLLAPSE: patient.collapse,
         Fact.ALIGNMENT: patient.alignment,
         Fact.POSTEROLATERAL: patient.posterolateral,
-        Fact.PERFORMANCE: performance,
+    }
+
+
+def _performance(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    return {
+        Fact.PERFORMANCE: performance_band(patient),
         Fact.KPS_FROM_ECOG: patient.kps is None and patient.ecog is not None,
+    }
+
+
+def _risk(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    low_albumin = (
+        None if patient.albumin_g_dl is None else patient.albumin_g_dl < T["LOW_ALBUMIN_BELOW_G_DL"]
+    )
+    return {
         Fact.ASA_BAND: asa_band(patient.asa_class),
         Fact.HAS_LOW_ALBUMIN: low_albumin,
         Fact.HAS_CACHEXIA: patient.cachexia,
@@ -525,20 +556,135 @@ def derive_facts(
         else (False if patient.cachexia is False and low_albumin is False else None),
         Fact.HAS_BLEEDING_RISK: patient.bleeding_risk,
         Fact.FIT_FOR_OPEN_SURGERY: patient.fit_for_open_surgery,
-        Fact.SURVIVAL: band,
         Fact.IS_65_OR_OLDER: None
         if patient.age_years is None
         else patient.age_years >= T["TRIAL_AGE_ALERT_FROM_YEARS"],
-        Fact.LACKS_TISSUE_DIAGNOSIS: tissue_missing,
-        Fact.IS_HYPERVASCULAR: patient.hypervascular
-        if patient.hypervascular is not None
-        else (True if patient.histology in HYPERVASCULAR_HISTOLOGIES else None),
-        Fact.TRIAL: trial,
+    }
+
+
+def _survival(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    return {Fact.SURVIVAL: survival_band(patient.expected_survival_months)}
+
+
+def _trial(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    escc = known[Fact.ESCC_CLASS]
+    excluded = trial_exclusions(
+        patient,
+        known[Fact.TUMOUR_CLASS] is TumourClass.RADIOSENSITIVE,
+        bool(known[Fact.IS_ESTABLISHED_PARAPLEGIA]),
+    )
+    if escc in (EsccClass.CORD_CONTACT, EsccClass.HIGH_GRADE) and excluded:
+        trial = TrialFit.OUTSIDE
+    elif known[Fact.HAS_DEFICIT] and escc is EsccClass.HIGH_GRADE:
+        trial = TrialFit.WITHIN
+    else:
+        trial = TrialFit.NOT_APPLICABLE
+    return {Fact.TRIAL: trial}
+
+
+def _prognosis(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+    _, tokuhashi, tomita = scores
+    band = cast(SurvivalBand | None, known[Fact.SURVIVAL])  # set by _survival
+    cls = cast(TumourClass, known[Fact.TUMOUR_CLASS])  # set by _tumour
+    return {
         Fact.PROGNOSTIC_SCORES_POOR: _scores_poor(tokuhashi, tomita),
         Fact.PROGNOSIS_DISAGREES: _prognosis_disagrees(band, tokuhashi, tomita),
-        Fact.IS_EN_BLOC_CANDIDATE: en_bloc,
+        Fact.IS_EN_BLOC_CANDIDATE: _is_en_bloc_candidate(patient, cls, band, tokuhashi, tomita),
     }
-    return facts, tuple(exclusions)
+
+
+class FactGroup(NamedTuple):
+    """Facts derived together, and every input they read (directly, through a score or
+    through an earlier group's facts): a changed input re-derives only the groups reading it."""
+
+    derive: Callable[[Patient, ScoreTriple, FactValues], FactValues]
+    reads: frozenset[str]
+
+
+_TUMOUR_READS = frozenset({"radiosensitivity", "histology", "tissue_diagnosis", "hypervascular"})
+_NEUROLOGY_READS = frozenset({"frankel", "deficit_duration_hours", "rapidly_progressive_deficit"})
+_COMPRESSION_READS = frozenset(
+    {
+        "escc_grade",
+        "compression_by",
+        "compression_extent",
+        "progression_after_radiation",
+        "prior_radiation",
+        "compression_site",
+    }
+)
+# In order: a group may read the facts of the groups before it.
+FACT_GROUPS: tuple[FactGroup, ...] = (
+    FactGroup(_place, frozenset({"level"})),
+    FactGroup(_tumour, _TUMOUR_READS),
+    FactGroup(_neurology, _NEUROLOGY_READS),
+    FactGroup(_compression, _COMPRESSION_READS),
+    FactGroup(_mechanics, SINS_INPUTS | {"pain", "collapse", "alignment", "posterolateral"}),
+    FactGroup(_performance, frozenset({"kps", "ecog"})),
+    FactGroup(
+        _risk,
+        frozenset(
+            {
+                "asa_class",
+                "albumin_g_dl",
+                "cachexia",
+                "bleeding_risk",
+                "fit_for_open_surgery",
+                "age_years",
+            }
+        ),
+    ),
+    FactGroup(_survival, frozenset({"expected_survival_months"})),
+    FactGroup(
+        _trial,
+        _TUMOUR_READS
+        | _NEUROLOGY_READS
+        | _COMPRESSION_READS
+        | {"level", "expected_survival_months"},
+    ),
+    FactGroup(
+        _prognosis,
+        TOKUHASHI_INPUTS
+        | TOMITA_INPUTS
+        | _TUMOUR_READS
+        | {
+            "expected_survival_months",
+            "primary_growth",
+            "level",
+            "vertebral_metastases",
+            "extraspinal_bone_metastases",
+            "visceral_metastases",
+        },
+    ),
+)
+
+
+def derive_facts(
+    patient: Patient, sins: ScoreResult, tokuhashi: ScoreResult, tomita: ScoreResult
+) -> tuple[FactValues, tuple[str, ...]]:
+    """Every fact the table tests, and the trial exclusions in words."""
+    facts: FactValues = {}
+    scores = (sins, tokuhashi, tomita)
+    for group in FACT_GROUPS:
+        facts.update(group.derive(patient, scores, facts))
+    cls, paraplegia = facts[Fact.TUMOUR_CLASS], facts[Fact.IS_ESTABLISHED_PARAPLEGIA]
+    exclusions = trial_exclusions(patient, cls is TumourClass.RADIOSENSITIVE, bool(paraplegia))
+    return {fact: facts[fact] for fact in BASE_FACTS}, tuple(exclusions)
+
+
+def rederive_facts(
+    facts: FactValues, variant: Patient, scores: ScoreTriple, changed: str
+) -> FactValues:
+    """The facts that change when ``variant`` differs from the patient of ``facts`` in the
+    input ``changed`` alone (``scores`` are the variant's): only the groups reading it run."""
+    merged = dict(facts)
+    found: FactValues = {}
+    for group in FACT_GROUPS:
+        if changed in group.reads:
+            fresh = group.derive(variant, scores, merged)
+            merged.update(fresh)
+            found.update(fresh)
+    return found
 
 
 def _scores_poor(tokuhashi: ScoreResult, tomita: ScoreResult) -> bool | None:

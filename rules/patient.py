@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Self, get_args
 
 from pydantic import (
@@ -1035,22 +1036,32 @@ def glance_parts(patient: Patient) -> list[str]:
     return parts
 
 
-def consistent_variants(patient: Patient, name: str) -> list[Patient]:
-    """The patient with an unknown field set to each of its what-if values that the model's
-    checks across fields would accept (copies, not re-validated: the hot path of what-if)."""
-    from rules.scores import sins_item_range  # scores imports this module
+@cache
+def _typed_what_if_values(name: str) -> tuple[object, ...]:
+    """The what-if values as the model holds them (choices as their members)."""
+    choices = {member.value: member for member in field_choices(name) or ()}
+    return tuple(choices.get(str(raw), raw) for raw in what_if_values(name))
 
+
+def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:
+    """The what-if values of an unknown field that the model's checks across fields would
+    accept for this patient."""
     pair = field_spec(name).pairs_with
     if pair is not None and getattr(patient, pair) is not None:
-        return []  # the other scale already says it
-    choices = {member.value: member for member in field_choices(name) or ()}
-    low, high = sins_item_range(patient) if name == "sins_total" else (0, 18)
-    variants = []
-    for raw in what_if_values(name):
-        if name == "sins_total" and not low <= int(str(raw)) <= high:
-            continue
-        variants.append(patient.model_copy(update={name: choices.get(str(raw), raw)}))
-    return variants
+        return ()  # the other scale already says it
+    values = _typed_what_if_values(name)
+    if name != "sins_total":
+        return values
+    from rules.scores import sins_item_range  # scores imports this module
+
+    low, high = sins_item_range(patient)
+    return tuple(value for value in values if low <= int(str(value)) <= high)
+
+
+def consistent_variants(patient: Patient, name: str) -> list[Patient]:
+    """The patient with an unknown field set to each of its consistent what-if values
+    (copies, not re-validated: the hot path of what-if and the decisive search)."""
+    return [patient.model_copy(update={name: value}) for value in consistent_values(patient, name)]
 
 
 def _check_every_field_has_a_spec() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -330,21 +331,53 @@ class BilskyResult(BaseModel):
 # --- the shared arithmetic -------------------------------------------------------------
 
 
+Points = tuple[tuple[str, int], ...]  # (category, points), hashable so components memoise
+
+
+def _named(table: Mapping[Choice, int]) -> Points:
+    return tuple((key.value, points) for key, points in table.items())
+
+
+def _by_range(table: tuple[tuple[str, range, int], ...]) -> Points:
+    return tuple((label, points) for label, _, points in table)
+
+
+SINS_PAIN_TABLE = _named(SINS_PAIN_POINTS)
+SINS_BONE_LESION_TABLE = _named(SINS_BONE_LESION_POINTS)
+SINS_ALIGNMENT_TABLE = _named(SINS_ALIGNMENT_POINTS)
+SINS_COLLAPSE_TABLE = _named(SINS_COLLAPSE_POINTS)
+SINS_POSTEROLATERAL_TABLE = _named(SINS_POSTEROLATERAL_POINTS)
+SINS_LOCATION_TABLE = tuple(SINS_LOCATION_POINTS.items())
+TOKUHASHI_KPS_TABLE = _by_range(TOKUHASHI_KPS_CATEGORIES)
+TOKUHASHI_EXTRASPINAL_TABLE = _by_range(TOKUHASHI_EXTRASPINAL_POINTS)
+TOKUHASHI_VERTEBRAL_TABLE = _by_range(TOKUHASHI_VERTEBRAL_POINTS)
+TOKUHASHI_VISCERAL_TABLE = _named(TOKUHASHI_VISCERAL_POINTS)
+TOKUHASHI_PALSY_TABLE = tuple(
+    (f"Frankel {grade.value}", points) for grade, points in TOKUHASHI_PALSY_POINTS.items()
+)
+TOMITA_GROWTH_TABLE = _named(TOMITA_GROWTH_POINTS)
+TOMITA_VISCERAL_TABLE = _named(TOMITA_VISCERAL_POINTS)
+TOMITA_BONE_TABLE = tuple(TOMITA_BONE_POINTS.items())
+
+
+@lru_cache(maxsize=4096)
 def _component(
     name: str,
     inputs: tuple[str, ...],
-    table: Mapping[str, int],
+    table: Points,
     known: str | None,
-    possible: Sequence[str] | None = None,
+    possible: tuple[str, ...] | None = None,
 ) -> ComponentResult:
-    """A component that is known (one category) or ranges over its possible categories."""
+    """A component that is known (one category) or ranges over its possible categories
+    (memoised: the decisive search builds the same components for every candidate value)."""
+    points_of = dict(table)
     if known is not None:
-        points = table[known]
+        points = points_of[known]
         return ComponentResult(
             name=name, inputs=inputs, category=known, points=points, min=points, max=points
         )
-    candidates = list(possible) if possible is not None else list(table)
-    values = [table[category] for category in candidates]
+    candidates = list(possible) if possible is not None else list(points_of)
+    values = [points_of[category] for category in candidates]
     return ComponentResult(
         name=name,
         inputs=inputs,
@@ -390,10 +423,6 @@ def _score(
     )
 
 
-def _by_range(table: tuple[tuple[str, range, int], ...]) -> dict[str, int]:
-    return {label: points for label, _, points in table}
-
-
 def _range_category(table: tuple[tuple[str, range, int], ...], value: int) -> str:
     for label, values, _ in table:
         if value in values:
@@ -418,32 +447,30 @@ def sins_location_class(level: Level) -> str:
 
 def _sins_components(patient: Patient) -> list[ComponentResult]:
     return [
-        _component(
-            "Location", ("level",), SINS_LOCATION_POINTS, sins_location_class(patient.level)
-        ),
-        _component("Pain", ("pain",), _named(SINS_PAIN_POINTS), _value(patient.pain)),
+        _component("Location", ("level",), SINS_LOCATION_TABLE, sins_location_class(patient.level)),
+        _component("Pain", ("pain",), SINS_PAIN_TABLE, _value(patient.pain)),
         _component(
             "Bone lesion",
             ("bone_lesion",),
-            _named(SINS_BONE_LESION_POINTS),
+            SINS_BONE_LESION_TABLE,
             _value(patient.bone_lesion),
         ),
         _component(
             "Radiographic alignment",
             ("alignment",),
-            _named(SINS_ALIGNMENT_POINTS),
+            SINS_ALIGNMENT_TABLE,
             _value(patient.alignment),
         ),
         _component(
             "Vertebral body collapse",
             ("collapse",),
-            _named(SINS_COLLAPSE_POINTS),
+            SINS_COLLAPSE_TABLE,
             _value(patient.collapse),
         ),
         _component(
             "Posterolateral involvement",
             ("posterolateral",),
-            _named(SINS_POSTEROLATERAL_POINTS),
+            SINS_POSTEROLATERAL_TABLE,
             _value(patient.posterolateral),
         ),
     ]
@@ -514,22 +541,22 @@ def possible_kps(patient: Patient) -> tuple[int, ...] | None:
 def tokuhashi(patient: Patient) -> ScoreResult:
     """Revised Tokuhashi score (2005), 0-15."""
     kps_values = possible_kps(patient)
-    categories: list[str] | None = None
+    categories: tuple[str, ...] | None = None
     if kps_values is not None:
-        categories = list(
+        categories = tuple(
             dict.fromkeys(_range_category(TOKUHASHI_KPS_CATEGORIES, kps) for kps in kps_values)
         )
     general = _component(
         "General condition (KPS)",
         ("kps", "ecog"),
-        _by_range(TOKUHASHI_KPS_CATEGORIES),
+        TOKUHASHI_KPS_TABLE,
         categories[0] if categories is not None and len(categories) == 1 else None,
         categories,
     )
     extraspinal = _component(
         "Extraspinal bone metastases",
         ("extraspinal_bone_metastases",),
-        _by_range(TOKUHASHI_EXTRASPINAL_POINTS),
+        TOKUHASHI_EXTRASPINAL_TABLE,
         None
         if patient.extraspinal_bone_metastases is None
         else _range_category(TOKUHASHI_EXTRASPINAL_POINTS, patient.extraspinal_bone_metastases),
@@ -537,7 +564,7 @@ def tokuhashi(patient: Patient) -> ScoreResult:
     vertebral = _component(
         "Vertebral body metastases",
         ("vertebral_metastases",),
-        _by_range(TOKUHASHI_VERTEBRAL_POINTS),
+        TOKUHASHI_VERTEBRAL_TABLE,
         None
         if patient.vertebral_metastases is None
         else _range_category(TOKUHASHI_VERTEBRAL_POINTS, patient.vertebral_metastases),
@@ -545,7 +572,7 @@ def tokuhashi(patient: Patient) -> ScoreResult:
     visceral = _component(
         "Metastases to major internal organs",
         ("visceral_metastases",),
-        _named(TOKUHASHI_VISCERAL_POINTS),
+        TOKUHASHI_VISCERAL_TABLE,
         _value(patient.visceral_metastases),
     )
     primary_points = TOKUHASHI_PRIMARY_POINTS.get(patient.histology, TOKUHASHI_OTHER_PRIMARY_POINTS)
@@ -555,12 +582,12 @@ def tokuhashi(patient: Patient) -> ScoreResult:
         else f"{patient.histology.value} (others)"
     )
     primary = _component(
-        "Primary site", ("histology",), {primary_label: primary_points}, primary_label
+        "Primary site", ("histology",), ((primary_label, primary_points),), primary_label
     )
     palsy = _component(
         "Palsy (Frankel)",
         ("frankel",),
-        {f"Frankel {grade.value}": p for grade, p in TOKUHASHI_PALSY_POINTS.items()},
+        TOKUHASHI_PALSY_TABLE,
         None if patient.frankel is None else f"Frankel {patient.frankel.value}",
     )
     missing = (["kps", "ecog"] if kps_values is None else []) + _missing(
@@ -608,19 +635,19 @@ def tomita(patient: Patient) -> ScoreResult:
         _component(
             "Primary tumour growth",
             ("primary_growth", "histology"),
-            _named(TOMITA_GROWTH_POINTS),
+            TOMITA_GROWTH_TABLE,
             _value(growth),
         ),
         _component(
             "Visceral metastases",
             ("visceral_metastases",),
-            _named(TOMITA_VISCERAL_POINTS),
+            TOMITA_VISCERAL_TABLE,
             _value(patient.visceral_metastases),
         ),
         _component(
             "Bone metastases",
             ("vertebral_metastases", "extraspinal_bone_metastases"),
-            TOMITA_BONE_POINTS,
+            TOMITA_BONE_TABLE,
             extent,
         ),
     ]
@@ -656,10 +683,6 @@ def bilsky(patient: Patient) -> BilskyResult:
         meaning=ESCC_GROUP_MEANING[group],
         citations=citations,
     )
-
-
-def _named(table: Mapping[Choice, int]) -> dict[str, int]:
-    return {key.value: points for key, points in table.items()}
 
 
 def _value(choice: StrEnum | None) -> str | None:

@@ -49,7 +49,7 @@ help:
 	@echo "make typecheck  mypy (strict)"
 	@echo "make contracts  import-linter: layering and core/services contracts (pyproject.toml)"
 	@echo "make chromium   install Debian chromium if missing"
-	@echo "make mutation  mutmut on rules/scores.py + rules/engine.py (MUTANTS='rules.scores*' for one)"
+	@echo "make mutation  mutmut on rules/scores.py, decision.py, engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
 

@@ -28,7 +28,8 @@ from rules.catalog import (
     one_of,
     true,
 )
-from rules.engine import holds, version_of
+from rules.decision import holds
+from rules.engine import version_of
 from rules.facts import FACT_VALUES, Fact, FrankelGroup
 
 ALL_RULES = [pytest.param(rule, id=rule.id) for rule in RULES]

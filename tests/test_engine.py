@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from rules import Approach, Patient, Verdict, assess
+from rules.decision import verdict_for
 from rules.engine import (
     SCORE_INPUTS,
     decisive_candidates,
     how_verdicts_are_derived,
-    verdict_for,
 )
 from rules.patient import Collapse, consistent_variants
 

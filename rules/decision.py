@@ -1,0 +1,382 @@
+"""The rule table compiled for speed, and the decision it makes for one set of facts.
+
+Facts are bits: every fact has exactly one value, so a set of facts is one integer with
+one bit per (fact, value). Each row's mask holds the bits of every value its clauses rule
+out, built from ``catalog.satisfies`` (the one definition of each test): the row holds when
+the facts have none of those bits. ``decide`` runs needs, ceilings, floors, reasons,
+verdicts and the order on those masks; the engine builds the shown result on top of it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rules.catalog import (
+    CEMENTING,
+    DECOMPRESSING,
+    INVASIVENESS_ORDER,
+    OPEN_MAJOR,
+    RULES,
+    STABILISING,
+    VERDICT_RANK,
+    Approach,
+    CapsVerdict,
+    FloorsVerdict,
+    GivesReason,
+    RaisesAlert,
+    Rule,
+    SetsNeed,
+    Verdict,
+    satisfies,
+)
+from rules.facts import (
+    FACT_VALUES,
+    NEED_FACTS,
+    ROUTE_FACTS,
+    CementCandidacy,
+    DecompressingRoutes,
+    DecompressionNeed,
+    Fact,
+    FactValues,
+    StabilisationNeed,
+)
+
+# (lowest net evidence weight, verdict), checked from the top; below the last: not suggested.
+VERDICT_BANDS: tuple[tuple[int, Verdict], ...] = (
+    (2, Verdict.SUGGESTED),
+    (0, Verdict.CONSIDER),
+    (-2, Verdict.CAUTION),
+)
+VERDICT_BELOW_BANDS = Verdict.NOT_SUGGESTED
+
+
+def verdict_for(net_score: int) -> Verdict:
+    """Map a net evidence weight to a verdict through the bands."""
+    for lowest, verdict in VERDICT_BANDS:
+        if net_score >= lowest:
+            return verdict
+    return VERDICT_BELOW_BANDS
+
+
+NEED_ROWS: dict[Fact, tuple[Rule, ...]] = {
+    need: tuple(r for r in RULES if isinstance(r.effect, SetsNeed) and r.effect.need is need)
+    for need in NEED_FACTS
+}
+ALERT_ROWS: tuple[Rule, ...] = tuple(r for r in RULES if isinstance(r.effect, RaisesAlert))
+RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def _fact_bits() -> dict[Fact, dict[object, int]]:
+    """One bit for each value every fact can take, unknown (``None``) included."""
+    bits: dict[Fact, dict[object, int]] = {}
+    position = 0
+    for fact in Fact:
+        domain = FACT_VALUES[fact]
+        values: tuple[object, ...] = (True, False) if domain is bool else tuple(domain)
+        bits[fact] = {}
+        for value in (None, *values):
+            bits[fact][value] = 1 << position
+            position += 1
+    return bits
+
+
+# Facts as bits: every fact has exactly one value, so a set of facts is one integer with
+# one bit per fact. A row's mask holds the bits of every value its clauses rule out, built
+# from ``catalog.satisfies`` (the one definition of each test); the row holds when the
+# facts have none of those bits. One AND a row keeps the decisive search fast.
+FACT_BITS: dict[Fact, dict[object, int]] = _fact_bits()
+
+
+def _ruled_out(rule: Rule) -> int:
+    mask = 0
+    for clause in rule.when:
+        for value, bit in FACT_BITS[clause.fact].items():
+            if not satisfies(value, clause.test, clause.values):
+                mask |= bit
+    return mask
+
+
+RULED_OUT: dict[str, int] = {rule.id: _ruled_out(rule) for rule in RULES}
+CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
+    rule.id: tuple(clause.in_words() for clause in rule.when) for rule in RULES
+}
+
+
+def facts_mask(facts: FactValues) -> int:
+    """The facts as bits (a fact missing from ``facts`` is unknown)."""
+    mask = 0
+    get = facts.get
+    for fact, bits in FACT_BITS.items():
+        mask |= bits[get(fact)]
+    return mask
+
+
+# Every bit of each fact: to change a fact's value in a mask.
+ALL_BITS: dict[Fact, int] = {fact: sum(bits.values()) for fact, bits in FACT_BITS.items()}
+
+
+def resetting(mask: int, changed: FactValues) -> int:
+    """The mask with each changed fact set to its new value."""
+    for fact, value in changed.items():
+        mask = (mask & ~ALL_BITS[fact]) | FACT_BITS[fact][value]
+    return mask
+
+
+def holds(rule_id: str, facts: FactValues) -> bool:
+    """Whether every clause of the row holds: the same meaning as ``Rule.applies``.
+
+    ``tests/test_catalog.py`` proves it agrees with the table's own meaning.
+    """
+    return not facts_mask(facts) & RULED_OUT[rule_id]
+
+
+def first_failing_words(rule_id: str, facts: FactValues) -> str | None:
+    """The first clause of the row that does not hold, in words: the trace's 'decided by'."""
+    rule = RULE_BY_ID[rule_id]
+    for clause, words in zip(rule.when, CLAUSE_WORDS[rule_id], strict=True):
+        if not satisfies(facts.get(clause.fact), clause.test, clause.values):
+            return words
+    return None
+
+
+# The table's effects as plain tuples with each row's mask, read once: the hot path never
+# inspects a model.
+NEED_ROW_VALUES: dict[Fact, tuple[tuple[str, int, str], ...]] = {
+    need: tuple(
+        (r.id, RULED_OUT[r.id], r.effect.value) for r in rows if isinstance(r.effect, SetsNeed)
+    )
+    for need, rows in NEED_ROWS.items()
+}
+CAPS: tuple[tuple[str, int, tuple[Approach, ...], Verdict], ...] = tuple(
+    (r.id, RULED_OUT[r.id], r.effect.options, r.effect.verdict)
+    for r in RULES
+    if isinstance(r.effect, CapsVerdict)
+)
+# Ceilings that test which routes are left run in a second pass, after the others.
+ROUTE_CAP_IDS = frozenset(r.id for r in RULES if any(c.fact in ROUTE_FACTS for c in r.when))
+FIRST_PASS_CAPS = tuple(cap for cap in CAPS if cap[0] not in ROUTE_CAP_IDS)
+ROUTE_CAPS = tuple(cap for cap in CAPS if cap[0] in ROUTE_CAP_IDS)
+FLOORS: tuple[tuple[str, int, Approach, Verdict, bool], ...] = tuple(
+    (r.id, RULED_OUT[r.id], r.effect.option, r.effect.verdict, r.effect.first)
+    for r in RULES
+    if isinstance(r.effect, FloorsVerdict)
+)
+REASON_ROWS: dict[Approach, tuple[tuple[str, int, int], ...]] = {
+    option: tuple(
+        (r.id, RULED_OUT[r.id], r.effect.stance.weight)
+        for r in RULES
+        if isinstance(r.effect, GivesReason) and r.effect.option is option
+    )
+    for option in Approach
+}
+APPROACHES: tuple[Approach, ...] = tuple(Approach)
+POSITION: dict[Approach, int] = {
+    approach: index for index, approach in enumerate(INVASIVENESS_ORDER)
+}
+
+
+def _setting(mask: int, fact: Fact, value: object) -> int:
+    """The mask with an unknown fact set to ``value``."""
+    bits = FACT_BITS[fact]
+    return (mask & ~bits[None]) | bits[value]
+
+
+def _ceilings(
+    rows: tuple[tuple[str, int, tuple[Approach, ...], Verdict], ...],
+    mask: int,
+    fired: list[str],
+    caps: dict[Approach, tuple[Verdict, str]],
+) -> dict[Approach, tuple[Verdict, str]]:
+    """Lower ``caps`` by every row that holds; the lowest ceiling (first in the table) wins."""
+    for rule_id, ruled_out, options, verdict in rows:
+        if mask & ruled_out:
+            continue
+        fired.append(rule_id)
+        for option in options:
+            held = caps.get(option)
+            if held is None or VERDICT_RANK[verdict] < VERDICT_RANK[held[0]]:
+                caps[option] = (verdict, rule_id)
+    return caps
+
+
+def _route_facts(caps: dict[Approach, tuple[Verdict, str]]) -> dict[Fact, object]:
+    def still_open(option: Approach) -> bool:
+        cap = caps.get(option)
+        return cap is None or VERDICT_RANK[cap[0]] > VERDICT_RANK[Verdict.NOT_SUGGESTED]
+
+    if any(still_open(option) for option in OPEN_MAJOR):
+        routes = DecompressingRoutes.OPEN
+    elif still_open(Approach.ENDOSCOPIC_TRANSPEDICULAR):
+        routes = DecompressingRoutes.ENDOSCOPIC_ONLY
+    else:
+        routes = DecompressingRoutes.NONE
+    both = still_open(Approach.POSTERIOR_ONLY) and still_open(Approach.ANTERIOR_ANTEROLATERAL)
+    return {Fact.DECOMPRESSING_ROUTES: routes.value, Fact.ANTERIOR_AND_POSTERIOR_OPEN: both}
+
+
+def _needs_met(facts: FactValues) -> dict[Approach, int]:
+    """For each option: 2 when it meets every need the patient has, 1 some, 0 none (or no
+    needs)."""
+    wanted = []
+    if facts[Fact.DECOMPRESSION] in (DecompressionNeed.URGENT, DecompressionNeed.INDICATED):
+        wanted.append(DECOMPRESSING)
+    if facts[Fact.STABILISATION] == StabilisationNeed.NEEDED:
+        wanted.append(STABILISING)
+    if facts[Fact.CEMENT_CANDIDATE] == CementCandidacy.YES:
+        wanted.append(CEMENTING)
+    met = {}
+    for option in APPROACHES:
+        meets = [option in meeting for meeting in wanted]
+        met[option] = 0 if not any(meets) else (2 if all(meets) else 1)
+    return met
+
+
+# C21: (ceiling row, the options it holds down, the option they must rank below).
+RANKS_BELOW: tuple[tuple[str, tuple[Approach, ...], Approach], ...] = tuple(
+    (r.id, r.effect.options, r.effect.ranks_below)
+    for r in sorted(RULES, key=lambda rule: rule.id)
+    if isinstance(r.effect, CapsVerdict) and r.effect.ranks_below is not None
+)
+
+
+class Decision(NamedTuple):
+    """What the table decides from one set of facts; shared, so never mutated."""
+
+    facts: FactValues
+    fired: frozenset[str]
+    caps: dict[Approach, tuple[Verdict, str]]
+    reason_rules: dict[Approach, tuple[str, ...]]
+    nets: dict[Approach, int]
+    verdicts: dict[Approach, Verdict]
+    deciding: dict[Approach, str | None]
+    needs_met: dict[Approach, int]
+    order: tuple[Approach, ...]
+    tie_decided_top: bool
+
+
+# Full decisions for the patients shown (few, large); first options for the decisive
+# search (many, one small integer key each). Both are cleared when full: bounded memory.
+DECISION_CACHE_SIZE = 512
+TOP_CACHE_SIZE = 65536
+_decisions: dict[int, Decision] = {}
+_tops: dict[int, Approach] = {}
+
+
+def decide(base_facts: FactValues) -> Decision:
+    """Needs, ceilings, floors, reasons, verdicts and order for these facts (memoised)."""
+    mask = facts_mask(base_facts)
+    found = _decisions.get(mask)
+    if found is None:
+        if len(_decisions) >= DECISION_CACHE_SIZE:
+            _decisions.clear()
+        decided = _decide(mask)
+        found = _decisions[mask] = decided._replace(facts={**base_facts, **decided.facts})
+    return found
+
+
+def clear_memos() -> None:
+    """Forget memoised decisions and first options."""
+    _decisions.clear()
+    _tops.clear()
+
+
+def first_option(base_facts: FactValues) -> Approach:
+    """The first option for these facts (memoised apart from whole decisions)."""
+    return first_option_of_bits(facts_mask(base_facts))
+
+
+def first_option_of_bits(mask: int) -> Approach:
+    found = _tops.get(mask)
+    if found is None:
+        if len(_tops) >= TOP_CACHE_SIZE:
+            _tops.clear()
+        decided = _decisions.get(mask)
+        decided = decided if decided is not None else _decide(mask)
+        found = _tops[mask] = decided.order[0]
+    return found
+
+
+def _decide(mask: int) -> Decision:
+    """The decision for facts given as bits; its ``facts`` are the needs and routes it sets."""
+    facts: FactValues = {}
+    fired: list[str] = []
+    for need, rows in NEED_ROW_VALUES.items():
+        for rule_id, ruled_out, value in rows:
+            if not mask & ruled_out:
+                facts[need] = value
+                mask = _setting(mask, need, value)
+                fired.append(rule_id)
+                break
+    caps = _ceilings(FIRST_PASS_CAPS, mask, fired, {})
+    for fact, route_value in _route_facts(caps).items():
+        facts[fact] = route_value
+        mask = _setting(mask, fact, route_value)
+    caps = _ceilings(ROUTE_CAPS, mask, fired, dict(caps))
+    floors: dict[Approach, tuple[Verdict, str, bool]] = {}
+    for rule_id, ruled_out, option, floor_verdict, first_place in FLOORS:
+        if not mask & ruled_out:
+            fired.append(rule_id)
+            held = floors.get(option)
+            if held is None or VERDICT_RANK[floor_verdict] > VERDICT_RANK[held[0]]:
+                floors[option] = (floor_verdict, rule_id, first_place)
+    reason_rules: dict[Approach, tuple[str, ...]] = {}
+    nets: dict[Approach, int] = {}
+    verdicts: dict[Approach, Verdict] = {}
+    deciding: dict[Approach, str | None] = {}
+    for option in APPROACHES:
+        ids = []
+        net = 0
+        for rule_id, ruled_out, weight in REASON_ROWS[option]:
+            if not mask & ruled_out:
+                ids.append(rule_id)
+                net += weight
+        fired.extend(ids)
+        reason_rules[option] = tuple(ids)
+        verdict, decided_by = verdict_for(net), None
+        floor = floors.get(option)
+        if floor is not None and VERDICT_RANK[floor[0]] > VERDICT_RANK[verdict]:
+            verdict, decided_by = floor[0], floor[1]
+        cap = caps.get(option)
+        if cap is not None and VERDICT_RANK[cap[0]] <= VERDICT_RANK[verdict]:
+            verdict, decided_by = cap[0], cap[1]
+        nets[option], verdicts[option], deciding[option] = net, verdict, decided_by
+    fired_rows = frozenset(fired)
+    below = [
+        (option, anchor, rule_id)
+        for rule_id, options, anchor in RANKS_BELOW
+        if rule_id in fired_rows
+        for option in options
+    ]
+    for option, anchor, rule_id in below:  # C21: no better than the option it ranks below
+        if VERDICT_RANK[verdicts[option]] > VERDICT_RANK[verdicts[anchor]]:
+            verdicts[option], deciding[option] = verdicts[anchor], rule_id
+    needs_met = _needs_met(facts)
+    first = {option for option, floor in floors.items() if floor[2]}
+
+    def key(option: Approach) -> tuple[int, int, int, int, int]:
+        return (
+            -VERDICT_RANK[verdicts[option]],
+            0 if option in first else 1,
+            -needs_met[option],
+            -nets[option],
+            POSITION[option],
+        )
+
+    order = sorted(APPROACHES, key=key)
+    for option, anchor, _ in below:
+        if order.index(option) < order.index(anchor):
+            order.remove(option)
+            order.insert(order.index(anchor) + 1, option)
+    tie = key(order[0])[:4] == key(order[1])[:4]
+    return Decision(
+        facts=facts,
+        fired=fired_rows,
+        caps=caps,
+        reason_rules=reason_rules,
+        nets=nets,
+        verdicts=verdicts,
+        deciding=deciding,
+        needs_met=needs_met,
+        order=tuple(order),
+        tie_decided_top=tie,
+    )

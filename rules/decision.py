@@ -9,7 +9,11 @@ verdicts and the order on those masks; the engine builds the shown result on top
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
 
 from rules.catalog import (
     CEMENTING,
@@ -380,3 +384,195 @@ def _decide(mask: int) -> Decision:
         order=tuple(order),
         tie_decided_top=tie,
     )
+
+
+# --- many fact sets at once --------------------------------------------------------------
+# The same procedure as ``_decide`` over an array of fact masks (one row per set of facts,
+# the bits split into 64-bit words), for the decisive search: it needs only the first
+# option of each candidate, and numpy runs a stage for all candidates in one call.
+# ``tests/test_decision.py`` proves it gives ``_decide``'s first option on any facts.
+
+WORD_BITS = 64
+WORDS = (sum(len(bits) for bits in FACT_BITS.values()) + WORD_BITS - 1) // WORD_BITS
+Words = NDArray[np.uint64]
+Ints = NDArray[np.int64]
+Flags = NDArray[np.bool_]
+
+
+def _words(masks: Sequence[int]) -> Words:
+    """Masks as rows of 64-bit words (least significant word first)."""
+    low = (1 << WORD_BITS) - 1
+    return np.array(
+        [[(mask >> (WORD_BITS * word)) & low for word in range(WORDS)] for mask in masks],
+        dtype=np.uint64,
+    ).reshape(len(masks), WORDS)
+
+
+def _holding(facts: Words, rows: Words) -> Flags:
+    """(fact set, row): whether the row holds (the facts have none of its ruled-out bits)."""
+    overlap = facts[:, None, :] & rows[None, :, :]
+    holding: Flags = np.logical_not(np.any(overlap, axis=2))
+    return holding
+
+
+RANK_OF_OPTION_NONE = 99  # no ceiling on the option: above every verdict's rank
+NO_FLOOR = -99
+NOT_SUGGESTED_RANK = VERDICT_RANK[Verdict.NOT_SUGGESTED]
+OPTION_INDEX: dict[Approach, int] = {option: index for index, option in enumerate(APPROACHES)}
+
+
+def _option_ranks(rows: Sequence[tuple[tuple[Approach, ...], Verdict]], absent: int) -> Ints:
+    """(row, option): the verdict rank a row sets on each option it names, else ``absent``."""
+    table = np.full((len(rows), len(APPROACHES)), absent, dtype=np.int64)
+    for index, (options, verdict) in enumerate(rows):
+        for option in options:
+            table[index, OPTION_INDEX[option]] = VERDICT_RANK[verdict]
+    return table
+
+
+class _NeedStage(NamedTuple):
+    rows: Words
+    values: Words  # the bits of each row's value
+    unknown: Words  # the need's unknown bit
+    wanting: Flags  # whether each row's value asks an option to meet it
+
+
+def _need_stage(need: Fact, wanted: frozenset[str]) -> _NeedStage:
+    rows = NEED_ROW_VALUES[need]
+    return _NeedStage(
+        rows=_words([ruled_out for _, ruled_out, _ in rows]),
+        values=_words([FACT_BITS[need][value] for _, _, value in rows]),
+        unknown=_words([FACT_BITS[need][None]])[0],
+        wanting=np.array([value in wanted for _, _, value in rows], dtype=np.bool_),
+    )
+
+
+def _meets(options: tuple[Approach, ...]) -> Flags:
+    return np.array([option in options for option in APPROACHES], dtype=np.bool_)
+
+
+NEED_WANTS: dict[Fact, tuple[frozenset[str], Flags]] = {
+    Fact.DECOMPRESSION: (
+        frozenset({DecompressionNeed.URGENT, DecompressionNeed.INDICATED}),
+        _meets(DECOMPRESSING),
+    ),
+    Fact.STABILISATION: (frozenset({StabilisationNeed.NEEDED}), _meets(STABILISING)),
+    Fact.CEMENT_CANDIDATE: (frozenset({CementCandidacy.YES}), _meets(CEMENTING)),
+}
+NEED_STAGES: tuple[tuple[_NeedStage, Flags | None], ...] = tuple(
+    (
+        _need_stage(need, NEED_WANTS[need][0] if need in NEED_WANTS else frozenset()),
+        NEED_WANTS[need][1] if need in NEED_WANTS else None,
+    )
+    for need in NEED_ROW_VALUES
+)
+FIRST_CAP_ROWS = _words([ruled_out for _, ruled_out, _, _ in FIRST_PASS_CAPS])
+FIRST_CAP_RANKS = _option_ranks([(o, v) for _, _, o, v in FIRST_PASS_CAPS], RANK_OF_OPTION_NONE)
+ROUTE_CAP_ROWS = _words([ruled_out for _, ruled_out, _, _ in ROUTE_CAPS])
+ROUTE_CAP_RANKS = _option_ranks([(o, v) for _, _, o, v in ROUTE_CAPS], RANK_OF_OPTION_NONE)
+FLOOR_ROWS = _words([ruled_out for _, ruled_out, _, _, _ in FLOORS])
+FLOOR_RANKS = _option_ranks([((option,), verdict) for _, _, option, verdict, _ in FLOORS], NO_FLOOR)
+FLOOR_FIRST = np.array([first for *_, first in FLOORS], dtype=np.bool_)
+REASONS_FLAT = [(row, option) for option in APPROACHES for row in REASON_ROWS[option]]
+REASON_ROWS_ALL = _words([ruled_out for (_, ruled_out, _), _ in REASONS_FLAT])
+
+
+def _reason_weights() -> Ints:
+    """(reason row, option): the row's signed weight on its option, else 0."""
+    table = np.zeros((len(REASONS_FLAT), len(APPROACHES)), dtype=np.int64)
+    for index, ((_, _, weight), option) in enumerate(REASONS_FLAT):
+        table[index, OPTION_INDEX[option]] = weight
+    return table
+
+
+REASON_WEIGHTS = _reason_weights()
+ROUTE_BITS = _words([FACT_BITS[Fact.DECOMPRESSING_ROUTES][route] for route in DecompressingRoutes])
+ROUTE_UNKNOWN = _words([FACT_BITS[Fact.DECOMPRESSING_ROUTES][None]])[0]
+BOTH_BITS = _words([FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][value] for value in (False, True)])
+BOTH_UNKNOWN = _words([FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][None]])[0]
+ROUTE_INDEX = {route: index for index, route in enumerate(DecompressingRoutes)}
+OPEN_MAJOR_COLUMNS = [OPTION_INDEX[option] for option in OPEN_MAJOR]
+# C21 rows: (column among the caps of their pass, which pass, held-down columns, anchor).
+CAP_COLUMN = {rule_id: ("first", index) for index, (rule_id, *_) in enumerate(FIRST_PASS_CAPS)}
+CAP_COLUMN |= {rule_id: ("route", index) for index, (rule_id, *_) in enumerate(ROUTE_CAPS)}
+POSITIONS = np.array([POSITION[option] for option in APPROACHES], dtype=np.int64)
+NET_BOUND = int(np.abs(REASON_WEIGHTS).sum(axis=0).max())
+
+
+def first_options(masks: Sequence[int]) -> list[Approach]:
+    """The first option for each set of facts given as bits (as ``_decide`` orders them)."""
+    if not masks:
+        return []
+    facts = _words(masks)
+    wanted = np.zeros(len(masks), dtype=np.int64)
+    met = np.zeros((len(masks), len(APPROACHES)), dtype=np.int64)
+    for stage, meeting in NEED_STAGES:
+        chosen = _holding(facts, stage.rows).argmax(axis=1)  # the first row that holds
+        facts = (facts & ~stage.unknown) | stage.values[chosen]
+        if meeting is not None:
+            wants = stage.wanting[chosen]
+            wanted += wants
+            met += wants[:, None] & meeting[None, :]
+    first_caps = _holding(facts, FIRST_CAP_ROWS)
+    caps = np.where(first_caps[:, :, None], FIRST_CAP_RANKS[None], RANK_OF_OPTION_NONE).min(axis=1)
+    still_open = caps > NOT_SUGGESTED_RANK
+    endoscopic = still_open[:, OPTION_INDEX[Approach.ENDOSCOPIC_TRANSPEDICULAR]]
+    routes = np.where(
+        still_open[:, OPEN_MAJOR_COLUMNS].any(axis=1),
+        ROUTE_INDEX[DecompressingRoutes.OPEN],
+        np.where(
+            endoscopic,
+            ROUTE_INDEX[DecompressingRoutes.ENDOSCOPIC_ONLY],
+            ROUTE_INDEX[DecompressingRoutes.NONE],
+        ),
+    )
+    both = (
+        still_open[:, OPTION_INDEX[Approach.POSTERIOR_ONLY]]
+        & still_open[:, OPTION_INDEX[Approach.ANTERIOR_ANTEROLATERAL]]
+    )
+    facts = (facts & ~ROUTE_UNKNOWN) | ROUTE_BITS[routes]
+    facts = (facts & ~BOTH_UNKNOWN) | BOTH_BITS[both.astype(np.int64)]
+    route_caps = _holding(facts, ROUTE_CAP_ROWS)
+    caps = np.minimum(
+        caps,
+        np.where(route_caps[:, :, None], ROUTE_CAP_RANKS[None], RANK_OF_OPTION_NONE).min(axis=1),
+    )
+    floors = _holding(facts, FLOOR_ROWS)
+    floor_by_row = np.where(floors[:, :, None], FLOOR_RANKS[None], NO_FLOOR)
+    floor = floor_by_row.max(axis=1)
+    chosen_floor = (floor_by_row == floor[:, None, :]) & (floor_by_row > NO_FLOOR)
+    first_place = chosen_floor.any(axis=1) & FLOOR_FIRST[chosen_floor.argmax(axis=1)]
+    nets = _holding(facts, REASON_ROWS_ALL).astype(np.int64) @ REASON_WEIGHTS
+    verdicts = np.full(nets.shape, VERDICT_RANK[VERDICT_BELOW_BANDS], dtype=np.int64)
+    for lowest, verdict in reversed(VERDICT_BANDS):
+        verdicts = np.where(nets >= lowest, VERDICT_RANK[verdict], verdicts)
+    verdicts = np.minimum(np.maximum(verdicts, floor), caps)
+    held_below = []
+    for rule_id, options, anchor in RANKS_BELOW:
+        which, column = CAP_COLUMN[rule_id]
+        fired = (first_caps if which == "first" else route_caps)[:, column]
+        anchor_column = OPTION_INDEX[anchor]
+        for option in options:
+            column_of_option = OPTION_INDEX[option]
+            lower = fired & (verdicts[:, column_of_option] > verdicts[:, anchor_column])
+            verdicts[:, column_of_option] = np.where(
+                lower, verdicts[:, anchor_column], verdicts[:, column_of_option]
+            )
+            held_below.append((fired, column_of_option, anchor_column))
+    needs_met = np.where(met == 0, 0, np.where(met == wanted[:, None], 2, 1))
+    keys = (
+        ((-verdicts * 2 + (~first_place).astype(np.int64)) * 3 + (2 - needs_met))
+        * (2 * NET_BOUND + 1)
+        + (NET_BOUND - nets)
+    ) * len(APPROACHES) + POSITIONS[None, :]
+    order = np.argsort(keys, axis=1)
+    tops = [APPROACHES[index] for index in order[:, 0]]
+    for fired, option_column, anchor_column in held_below:
+        for row in np.flatnonzero(fired):
+            ranked = list(order[row])
+            if ranked.index(option_column) < ranked.index(anchor_column):
+                ranked.remove(option_column)
+                ranked.insert(ranked.index(anchor_column) + 1, option_column)
+                order[row] = ranked
+                tops[row] = APPROACHES[ranked[0]]
+    return tops

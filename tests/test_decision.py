@@ -1,0 +1,39 @@
+"""The decision on facts as bits: many fact sets at once agree with one at a time."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules import Approach
+from rules.decision import _decide, facts_mask, first_options
+from rules.facts import BASE_FACTS, FACT_VALUES, Fact
+
+
+@st.composite
+def base_facts(draw: st.DrawFn) -> dict[Fact, object]:
+    """Any combination of the facts derive_facts sets, each possibly unknown."""
+    values: dict[Fact, object] = {}
+    for fact in BASE_FACTS:
+        domain = FACT_VALUES[fact]
+        choices: list[object] = [None, True, False] if domain is bool else [None, *domain]
+        values[fact] = draw(st.sampled_from(choices))
+    return values
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(base_facts(), min_size=1, max_size=12))
+def test_first_options_of_many_fact_sets_equal_each_decision_alone(
+    fact_sets: list[dict[Fact, object]],
+) -> None:
+    masks = [facts_mask(facts) for facts in fact_sets]
+    assert first_options(masks) == [_decide(mask).order[0] for mask in masks]
+
+
+def test_no_fact_sets_give_no_first_options() -> None:
+    assert first_options([]) == []
+
+
+def test_a_moribund_patient_with_no_other_facts_gets_non_operative_care_first() -> None:
+    facts = {fact: None for fact in BASE_FACTS} | {Fact.PERFORMANCE: "moribund"}
+    assert first_options([facts_mask(facts)]) == [Approach.NON_OPERATIVE]

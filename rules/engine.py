@@ -44,7 +44,7 @@ from rules.decision import (
     facts_mask,
     first_failing_words,
     first_option,
-    first_option_of_bits,
+    first_options,
     holds,
     resetting,
 )
@@ -473,21 +473,25 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
 def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
     """The unknown inputs one of whose values changes the first option.
 
-    Each candidate value re-derives only the facts that read the input and updates the
-    facts' bits for those alone (``facts.rederive_facts``)."""
+    Each candidate value re-derives only the facts that read the input
+    (``facts.rederive_facts``); the first options of all candidates come from one
+    vectorised pass (``decision.first_options``)."""
     base = _score_triple(patient)
     facts, _ = derive_facts(patient, *base)
     mask = facts_mask(facts)
-    found = []
+    names: list[str] = []
+    masks: list[int] = []
     for name in DECISIVE_CANDIDATES:
         if getattr(patient, name) is not None or not may_decide_now(patient, name):
             continue
         for variant in consistent_variants(patient, name):
             changed = rederive_facts(facts, variant, _score_triple(variant, base, name), name)
-            if first_option_of_bits(resetting(mask, changed)) is not top:
-                found.append(name)
-                break
-    return tuple(found)
+            names.append(name)
+            masks.append(resetting(mask, changed))
+    moved = {
+        name for name, first in zip(names, first_options(masks), strict=True) if first is not top
+    }
+    return tuple(name for name in dict.fromkeys(names) if name in moved)
 
 
 def _missing_inputs(patient: Patient) -> tuple[MissingInput, ...]:

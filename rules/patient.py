@@ -849,16 +849,15 @@ class Patient(BaseModel):
     @classmethod
     def _normalise(cls, value: Any, info: ValidationInfo) -> Any:
         """Choices match case-insensitively; numbers are never booleans or '4_0'."""
+        if value is None:
+            return value
         name = info.field_name or ""
         kind = field_kind(name)
         if kind is FieldKind.CHOICE:
             if isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)
             if isinstance(value, str):
-                wanted = value.strip().lower()
-                for member in field_choices(name) or ():
-                    if member.value.lower() == wanted:
-                        return member.value
+                return _choice_by_lowercase(name).get(value.strip().lower(), value)
         if kind in (FieldKind.WHOLE_NUMBER, FieldKind.NUMBER):
             if isinstance(value, bool):
                 raise ValueError("expected a number, not true/false")
@@ -912,6 +911,7 @@ OPTIONAL_FIELDS: tuple[str, ...] = tuple(
 )
 
 
+@cache
 def field_spec(name: str) -> FieldSpec:
     """The spec declared on a field."""
     for item in Patient.model_fields[name].metadata:
@@ -920,12 +920,14 @@ def field_spec(name: str) -> FieldSpec:
     raise LookupError(f"{name} has no FieldSpec")  # guarded by the import-time check below
 
 
+@cache
 def _value_type(name: str) -> object:
     annotation = Patient.model_fields[name].annotation
     kinds = [kind for kind in (annotation, *get_args(annotation)) if kind is not type(None)]
     return kinds[-1]
 
 
+@cache
 def field_choices(name: str) -> tuple[StrEnum, ...] | None:
     """The members of a choice field, else None."""
     kind = _value_type(name)
@@ -934,6 +936,12 @@ def field_choices(name: str) -> tuple[StrEnum, ...] | None:
     return None
 
 
+@cache
+def _choice_by_lowercase(name: str) -> dict[str, str]:
+    return {member.value.lower(): member.value for member in field_choices(name) or ()}
+
+
+@cache
 def field_kind(name: str) -> FieldKind:
     """Choice, yes/no, whole number, number or text, from the field's type."""
     if name not in Patient.model_fields:

@@ -387,32 +387,40 @@ def _decide(mask: int) -> Decision:
 
 
 # --- many fact sets at once --------------------------------------------------------------
-# The same procedure as ``_decide`` over an array of fact masks (one row per set of facts,
-# the bits split into 64-bit words), for the decisive search: it needs only the first
-# option of each candidate, and numpy runs a stage for all candidates in one call.
+# The same procedure as ``_decide`` over a matrix of facts (one row per set of facts, one
+# 0/1 column per bit), for the decisive search: it needs only the first option of each
+# candidate, and numpy runs each stage for all candidates at once (a row holds where the
+# product of the facts with its ruled-out bits is 0).
 # ``tests/test_decision.py`` proves it gives ``_decide``'s first option on any facts.
 
-WORD_BITS = 64
-WORDS = (sum(len(bits) for bits in FACT_BITS.values()) + WORD_BITS - 1) // WORD_BITS
-Words = NDArray[np.uint64]
+BIT_COUNT = sum(len(bits) for bits in FACT_BITS.values())
+Bits = NDArray[np.float32]
 Ints = NDArray[np.int64]
 Flags = NDArray[np.bool_]
 
 
-def _words(masks: Sequence[int]) -> Words:
-    """Masks as rows of 64-bit words (least significant word first)."""
-    low = (1 << WORD_BITS) - 1
-    return np.array(
-        [[(mask >> (WORD_BITS * word)) & low for word in range(WORDS)] for mask in masks],
-        dtype=np.uint64,
-    ).reshape(len(masks), WORDS)
+def _bit_matrix(masks: Sequence[int]) -> Bits:
+    """(mask, bit): each mask's bits as a 0/1 row."""
+    width = (BIT_COUNT + 7) // 8
+    raw = np.frombuffer(b"".join(mask.to_bytes(width, "little") for mask in masks), np.uint8)
+    bits = np.unpackbits(raw.reshape(len(masks), width), axis=1, bitorder="little")
+    return bits[:, :BIT_COUNT].astype(np.float32)
 
 
-def _holding(facts: Words, rows: Words) -> Flags:
-    """(fact set, row): whether the row holds (the facts have none of its ruled-out bits)."""
-    overlap = facts[:, None, :] & rows[None, :, :]
-    holding: Flags = np.logical_not(np.any(overlap, axis=2))
+def _column(bit: int) -> int:
+    """The matrix column of a single-bit mask."""
+    return bit.bit_length() - 1
+
+
+def _holding(facts: Bits, rows: Bits) -> Flags:
+    """(fact set, row): whether the row holds; ``rows`` is (bit, row) of ruled-out bits."""
+    holding: Flags = np.equal(facts @ rows, 0)
     return holding
+
+
+def _rows(ruled_out: Sequence[int]) -> Bits:
+    """(bit, row): the ruled-out bits of each row, as columns."""
+    return np.ascontiguousarray(_bit_matrix(ruled_out).T)
 
 
 RANK_OF_OPTION_NONE = 99  # no ceiling on the option: above every verdict's rank
@@ -431,18 +439,18 @@ def _option_ranks(rows: Sequence[tuple[tuple[Approach, ...], Verdict]], absent: 
 
 
 class _NeedStage(NamedTuple):
-    rows: Words
-    values: Words  # the bits of each row's value
-    unknown: Words  # the need's unknown bit
+    rows: Bits
+    values: Ints  # the column of each row's value
+    unknown: int  # the column of the need's unknown value
     wanting: Flags  # whether each row's value asks an option to meet it
 
 
 def _need_stage(need: Fact, wanted: frozenset[str]) -> _NeedStage:
     rows = NEED_ROW_VALUES[need]
     return _NeedStage(
-        rows=_words([ruled_out for _, ruled_out, _ in rows]),
-        values=_words([FACT_BITS[need][value] for _, _, value in rows]),
-        unknown=_words([FACT_BITS[need][None]])[0],
+        rows=_rows([ruled_out for _, ruled_out, _ in rows]),
+        values=np.array([_column(FACT_BITS[need][value]) for _, _, value in rows]),
+        unknown=_column(FACT_BITS[need][None]),
         wanting=np.array([value in wanted for _, _, value in rows], dtype=np.bool_),
     )
 
@@ -466,15 +474,15 @@ NEED_STAGES: tuple[tuple[_NeedStage, Flags | None], ...] = tuple(
     )
     for need in NEED_ROW_VALUES
 )
-FIRST_CAP_ROWS = _words([ruled_out for _, ruled_out, _, _ in FIRST_PASS_CAPS])
+FIRST_CAP_ROWS = _rows([ruled_out for _, ruled_out, _, _ in FIRST_PASS_CAPS])
 FIRST_CAP_RANKS = _option_ranks([(o, v) for _, _, o, v in FIRST_PASS_CAPS], RANK_OF_OPTION_NONE)
-ROUTE_CAP_ROWS = _words([ruled_out for _, ruled_out, _, _ in ROUTE_CAPS])
+ROUTE_CAP_ROWS = _rows([ruled_out for _, ruled_out, _, _ in ROUTE_CAPS])
 ROUTE_CAP_RANKS = _option_ranks([(o, v) for _, _, o, v in ROUTE_CAPS], RANK_OF_OPTION_NONE)
-FLOOR_ROWS = _words([ruled_out for _, ruled_out, _, _, _ in FLOORS])
+FLOOR_ROWS = _rows([ruled_out for _, ruled_out, _, _, _ in FLOORS])
 FLOOR_RANKS = _option_ranks([((option,), verdict) for _, _, option, verdict, _ in FLOORS], NO_FLOOR)
 FLOOR_FIRST = np.array([first for *_, first in FLOORS], dtype=np.bool_)
 REASONS_FLAT = [(row, option) for option in APPROACHES for row in REASON_ROWS[option]]
-REASON_ROWS_ALL = _words([ruled_out for (_, ruled_out, _), _ in REASONS_FLAT])
+REASON_ROWS_ALL = _rows([ruled_out for (_, ruled_out, _), _ in REASONS_FLAT])
 
 
 def _reason_weights() -> Ints:
@@ -486,10 +494,14 @@ def _reason_weights() -> Ints:
 
 
 REASON_WEIGHTS = _reason_weights()
-ROUTE_BITS = _words([FACT_BITS[Fact.DECOMPRESSING_ROUTES][route] for route in DecompressingRoutes])
-ROUTE_UNKNOWN = _words([FACT_BITS[Fact.DECOMPRESSING_ROUTES][None]])[0]
-BOTH_BITS = _words([FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][value] for value in (False, True)])
-BOTH_UNKNOWN = _words([FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][None]])[0]
+ROUTE_COLUMNS = np.array(
+    [_column(FACT_BITS[Fact.DECOMPRESSING_ROUTES][route]) for route in DecompressingRoutes]
+)
+ROUTE_UNKNOWN = _column(FACT_BITS[Fact.DECOMPRESSING_ROUTES][None])
+BOTH_COLUMNS = np.array(
+    [_column(FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][value]) for value in (False, True)]
+)
+BOTH_UNKNOWN = _column(FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][None])
 ROUTE_INDEX = {route: index for index, route in enumerate(DecompressingRoutes)}
 OPEN_MAJOR_COLUMNS = [OPTION_INDEX[option] for option in OPEN_MAJOR]
 # C21 rows: (column among the caps of their pass, which pass, held-down columns, anchor).
@@ -503,12 +515,14 @@ def first_options(masks: Sequence[int]) -> list[Approach]:
     """The first option for each set of facts given as bits (as ``_decide`` orders them)."""
     if not masks:
         return []
-    facts = _words(masks)
+    facts = _bit_matrix(masks)
+    every = np.arange(len(masks))
     wanted = np.zeros(len(masks), dtype=np.int64)
     met = np.zeros((len(masks), len(APPROACHES)), dtype=np.int64)
     for stage, meeting in NEED_STAGES:
         chosen = _holding(facts, stage.rows).argmax(axis=1)  # the first row that holds
-        facts = (facts & ~stage.unknown) | stage.values[chosen]
+        facts[:, stage.unknown] = 0
+        facts[every, stage.values[chosen]] = 1
         if meeting is not None:
             wants = stage.wanting[chosen]
             wanted += wants
@@ -530,8 +544,10 @@ def first_options(masks: Sequence[int]) -> list[Approach]:
         still_open[:, OPTION_INDEX[Approach.POSTERIOR_ONLY]]
         & still_open[:, OPTION_INDEX[Approach.ANTERIOR_ANTEROLATERAL]]
     )
-    facts = (facts & ~ROUTE_UNKNOWN) | ROUTE_BITS[routes]
-    facts = (facts & ~BOTH_UNKNOWN) | BOTH_BITS[both.astype(np.int64)]
+    facts[:, ROUTE_UNKNOWN] = 0
+    facts[every, ROUTE_COLUMNS[routes]] = 1
+    facts[:, BOTH_UNKNOWN] = 0
+    facts[every, BOTH_COLUMNS[both.astype(np.int64)]] = 1
     route_caps = _holding(facts, ROUTE_CAP_ROWS)
     caps = np.minimum(
         caps,
@@ -568,7 +584,9 @@ def first_options(masks: Sequence[int]) -> list[Approach]:
     order = np.argsort(keys, axis=1)
     tops = [APPROACHES[index] for index in order[:, 0]]
     for fired, option_column, anchor_column in held_below:
-        for row in np.flatnonzero(fired):
+        place = np.argsort(order, axis=1)  # each option's place in its row's order
+        ahead = fired & (place[:, option_column] < place[:, anchor_column])
+        for row in np.flatnonzero(ahead):
             ranked = list(order[row])
             if ranked.index(option_column) < ranked.index(anchor_column):
                 ranked.remove(option_column)

@@ -36,6 +36,7 @@ from rules.decision import (
     CAPS,
     NEED_ROWS,
     RULE_BY_ID,
+    RULED_OUT,
     VERDICT_BANDS,
     VERDICT_BELOW_BANDS,
     Decision,
@@ -45,7 +46,6 @@ from rules.decision import (
     first_failing_words,
     first_option,
     first_options,
-    holds,
     resetting,
 )
 from rules.facts import (
@@ -212,6 +212,7 @@ class Evaluation(NamedTuple):
     fired: frozenset[str]
     trial_exclusions: tuple[str, ...]
     tie_decided_top: bool
+    base_facts: FactValues  # the derived facts alone, before needs and routes
 
 
 def how_verdicts_are_derived() -> str:
@@ -314,7 +315,7 @@ def _option(option: Approach, decision: Decision) -> OptionAssessment:
     )
     verdict = decision.verdicts[option]
     cap = decision.caps.get(option)
-    return OptionAssessment(
+    return OptionAssessment.model_construct(  # built from the table's own typed values
         approach=option,
         label=APPROACH_LABELS[option],
         verdict=verdict,
@@ -411,14 +412,21 @@ def evaluate(patient: Patient) -> Evaluation:
     decision = decide(base)
     options = tuple(_option(option, decision) for option in decision.order)
     return Evaluation(
-        scores, dict(decision.facts), options, decision.fired, exclusions, decision.tie_decided_top
+        scores,
+        dict(decision.facts),
+        options,
+        decision.fired,
+        exclusions,
+        decision.tie_decided_top,
+        base,
     )
 
 
 def _alerts(evaluation: Evaluation, needs: Needs) -> tuple[Alert, ...]:
     alerts: list[Alert] = []
+    mask = facts_mask(evaluation.facts)
     for rule in ALERT_ROWS:
-        if rule.id not in evaluation.fired and not holds(rule.id, evaluation.facts):
+        if rule.id not in evaluation.fired and mask & RULED_OUT[rule.id]:
             continue
         if not isinstance(rule.effect, RaisesAlert):  # the table is typed; never happens
             raise TypeError(rule.id)
@@ -470,14 +478,17 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
     )
 
 
-def decisive_inputs(patient: Patient, top: Approach) -> tuple[str, ...]:
+def decisive_inputs(
+    patient: Patient, top: Approach, facts: FactValues | None = None
+) -> tuple[str, ...]:
     """The unknown inputs one of whose values changes the first option.
 
     Each candidate value re-derives only the facts that read the input
     (``facts.rederive_facts``); the first options of all candidates come from one
     vectorised pass (``decision.first_options``)."""
     base = _score_triple(patient)
-    facts, _ = derive_facts(patient, *base)
+    if facts is None:
+        facts, _ = derive_facts(patient, *base)
     mask = facts_mask(facts)
     names: list[str] = []
     masks: list[int] = []
@@ -541,7 +552,7 @@ def provisional_reasons(
     patient: Patient, evaluation: Evaluation
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The decisive unknown inputs, and every reason the answer is provisional, in words."""
-    decisive = decisive_inputs(patient, evaluation.options[0].approach)
+    decisive = decisive_inputs(patient, evaluation.options[0].approach, evaluation.base_facts)
     reasons = [f"{name} is unknown and could change the first option" for name in decisive]
     if evaluation.tie_decided_top:
         reasons.append("the first two options tie on the evidence; invasiveness alone orders them")

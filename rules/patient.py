@@ -1063,7 +1063,9 @@ def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:
     from rules.scores import sins_item_range  # scores imports this module
 
     low, high = sins_item_range(patient)
-    return tuple(value for value in values if low <= int(str(value)) <= high)
+    # Each what-if total stands for its SINS band; moved into the range the given items
+    # allow, it still lands in its band whenever that band is reachable at all.
+    return tuple(dict.fromkeys(min(max(int(str(value)), low), high) for value in values))
 
 
 def consistent_variants(patient: Patient, name: str) -> list[Patient]:

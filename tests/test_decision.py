@@ -35,5 +35,5 @@ def test_no_fact_sets_give_no_first_options() -> None:
 
 
 def test_a_moribund_patient_with_no_other_facts_gets_non_operative_care_first() -> None:
-    facts = {fact: None for fact in BASE_FACTS} | {Fact.PERFORMANCE: "moribund"}
+    facts = dict.fromkeys(BASE_FACTS) | {Fact.PERFORMANCE: "moribund"}
     assert first_options([facts_mask(facts)]) == [Approach.NON_OPERATIVE]

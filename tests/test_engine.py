@@ -15,7 +15,7 @@ from rules.engine import (
     decisive_candidates,
     how_verdicts_are_derived,
 )
-from rules.patient import Collapse, consistent_variants
+from rules.patient import consistent_variants
 
 A = Approach
 # T6 is semi-rigid (1); mechanical 3, lytic 2, normal 0, under 50% collapse 1, no
@@ -294,11 +294,12 @@ def test_the_decisive_search_varies_only_what_the_pathway_names() -> None:
     assert "sins_total" not in decisive_candidates(complete_items)
 
 
-def test_a_sins_total_candidate_outside_the_items_range_is_not_tried() -> None:
+def test_a_sins_total_candidate_outside_the_items_range_moves_into_it_within_its_band() -> None:
     # T8 with mechanical pain only: 1 + 3 = 4 at least, 4 + 2 + 4 + 3 + 3 = 16 at most.
     pain_only = Patient.model_validate({"level": "T8", "histology": "lung", "pain": "mechanical"})
     assert [p.sins_total for p in consistent_variants(pain_only, "sins_total")] == [4, 10, 15]
-    # T6 with all but collapse (6) allows 6-9: none of 4, 10 and 15 is possible.
+    # T6 with all but collapse (6) allows 6-9: 4 moves up to 6 (still stable, 0-6) and 10 and
+    # 15 move down to 9 (potentially unstable, 7-12); one candidate per reachable band.
     partial = Patient.model_validate(
         {
             "level": "T6",
@@ -306,9 +307,18 @@ def test_a_sins_total_candidate_outside_the_items_range_is_not_tried() -> None:
             **{k: v for k, v in SINS_7_AT_T6.items() if k != "collapse"},
         }
     )
-    assert consistent_variants(partial, "sins_total") == []
-    # ... so the collapse item itself is what the search names when it decides.
-    assert [p.collapse for p in consistent_variants(partial, "collapse")] == list(Collapse)
+    assert [p.sins_total for p in consistent_variants(partial, "sins_total")] == [6, 9]
+    # T1 (junctional, 3) with occasional pain (1) and no collapse over 50% involved (1)
+    # allows 5-14: 15 moves to 14, which is still unstable (13-18).
+    junctional = Patient.model_validate(
+        {
+            "level": "T1",
+            "histology": "lung",
+            "pain": "occasional_non_mechanical",
+            "collapse": "no_collapse_over_50_percent_involved",
+        }
+    )
+    assert [p.sins_total for p in consistent_variants(junctional, "sins_total")] == [5, 10, 14]
 
 
 def test_kps_is_not_varied_beside_a_given_ecog() -> None:

@@ -10,6 +10,8 @@ verdicts and the order on those masks; the engine builds the shown result on top
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
+from operator import or_
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +27,7 @@ from rules.catalog import (
     VERDICT_RANK,
     Approach,
     CapsVerdict,
+    Clause,
     FloorsVerdict,
     GivesReason,
     RaisesAlert,
@@ -91,18 +94,22 @@ def _fact_bits() -> dict[Fact, dict[object, int]]:
 FACT_BITS: dict[Fact, dict[object, int]] = _fact_bits()
 
 
-def _ruled_out(rule: Rule) -> int:
+def _clause_ruled_out(clause: Clause) -> int:
     mask = 0
-    for clause in rule.when:
-        for value, bit in FACT_BITS[clause.fact].items():
-            if not satisfies(value, clause.test, clause.values):
-                mask |= bit
+    for value, bit in FACT_BITS[clause.fact].items():
+        if not satisfies(value, clause.test, clause.values):
+            mask |= bit
     return mask
 
 
-RULED_OUT: dict[str, int] = {rule.id: _ruled_out(rule) for rule in RULES}
-CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
-    rule.id: tuple(clause.in_words() for clause in rule.when) for rule in RULES
+# Each row's clauses as (the bits it rules out, the clause in words); a row's mask is the
+# union of its clauses' masks.
+CLAUSES: dict[str, tuple[tuple[int, str], ...]] = {
+    rule.id: tuple((_clause_ruled_out(clause), clause.in_words()) for clause in rule.when)
+    for rule in RULES
+}
+RULED_OUT: dict[str, int] = {
+    rule_id: reduce(or_, (mask for mask, _ in clauses), 0) for rule_id, clauses in CLAUSES.items()
 }
 
 
@@ -134,11 +141,11 @@ def holds(rule_id: str, facts: FactValues) -> bool:
     return not facts_mask(facts) & RULED_OUT[rule_id]
 
 
-def first_failing_words(rule_id: str, facts: FactValues) -> str | None:
-    """The first clause of the row that does not hold, in words: the trace's 'decided by'."""
-    rule = RULE_BY_ID[rule_id]
-    for clause, words in zip(rule.when, CLAUSE_WORDS[rule_id], strict=True):
-        if not satisfies(facts.get(clause.fact), clause.test, clause.values):
+def first_failing_words(rule_id: str, mask: int) -> str | None:
+    """The first clause of the row that does not hold for facts given as bits, in words: the
+    trace's 'decided by'."""
+    for ruled_out, words in CLAUSES[rule_id]:
+        if mask & ruled_out:
             return words
     return None
 

@@ -445,7 +445,8 @@ def _alerts(evaluation: Evaluation, needs: Needs) -> tuple[Alert, ...]:
 
 def _need_result(need: Fact, facts: FactValues, presumed: tuple[str, ...] = ()) -> NeedResult:
     value = str(facts[need])
-    rows = [r for r in NEED_ROWS[need] if r.applies(facts)]
+    mask = facts_mask(facts)
+    rows = [r for r in NEED_ROWS[need] if not mask & RULED_OUT[r.id]]
     deciding = rows[0]
     same = [
         r.text
@@ -538,11 +539,12 @@ def _citations(
 
 def _trace(facts: FactValues, fired: frozenset[str]) -> list[dict[str, object]]:
     """Every row: fired or not, and the first clause that stopped it (validated in one go)."""
+    mask = facts_mask(facts)
     return [
         {
             "rule": rule.id,
             "fired": rule.id in fired,
-            "decided_by": None if rule.id in fired else first_failing_words(rule.id, facts),
+            "decided_by": None if rule.id in fired else first_failing_words(rule.id, mask),
         }
         for rule in RULES
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -479,31 +479,49 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
     )
 
 
-def decisive_inputs(
-    patient: Patient, top: Approach, facts: FactValues | None = None
-) -> tuple[str, ...]:
-    """The unknown inputs one of whose values changes the first option.
+def _candidate_masks(patient: Patient, facts: FactValues | None) -> list[tuple[str, int]]:
+    """(input, the facts as bits) for every value the decisive search tries.
 
     Each candidate value re-derives only the facts that read the input
-    (``facts.rederive_facts``); the first options of all candidates come from one
-    vectorised pass (``decision.first_options``)."""
+    (``facts.rederive_facts``)."""
     base = _score_triple(patient)
     if facts is None:
         facts, _ = derive_facts(patient, *base)
     mask = facts_mask(facts)
-    names: list[str] = []
-    masks: list[int] = []
+    candidates = []
     for name in DECISIVE_CANDIDATES:
         if getattr(patient, name) is not None or not may_decide_now(patient, name):
             continue
         for variant in consistent_variants(patient, name):
             changed = rederive_facts(facts, variant, _score_triple(variant, base, name), name)
-            names.append(name)
-            masks.append(resetting(mask, changed))
-    moved = {
-        name for name, first in zip(names, first_options(masks), strict=True) if first is not top
-    }
-    return tuple(name for name in dict.fromkeys(names) if name in moved)
+            candidates.append((name, resetting(mask, changed)))
+    return candidates
+
+
+def decisive_inputs_of_many(
+    cases: Sequence[tuple[Patient, Approach, FactValues | None]],
+) -> list[tuple[str, ...]]:
+    """For each (patient, first option, derived facts if known): the unknown inputs one of
+    whose values changes the first option. One vectorised pass answers every candidate of
+    every case (``decision.first_options``), so a batch asks in chunks."""
+    candidates = [_candidate_masks(patient, facts) for patient, _, facts in cases]
+    firsts = first_options([mask for found in candidates for _, mask in found])
+    answers = []
+    start = 0
+    for (_, top, _), found in zip(cases, candidates, strict=True):
+        own = firsts[start : start + len(found)]
+        start += len(found)
+        moved = {name for (name, _), first in zip(found, own, strict=True) if first is not top}
+        tried = dict.fromkeys(name for name, _ in found)
+        answers.append(tuple(name for name in tried if name in moved))
+    return answers
+
+
+def decisive_inputs(
+    patient: Patient, top: Approach, facts: FactValues | None = None
+) -> tuple[str, ...]:
+    """The unknown inputs one of whose values changes the first option."""
+    return decisive_inputs_of_many([(patient, top, facts)])[0]
 
 
 def _missing_inputs(patient: Patient) -> tuple[MissingInput, ...]:

@@ -10,7 +10,12 @@ from pydantic import ValidationError
 
 from rules import Approach, Patient, Verdict, assess
 from rules.catalog import OPEN_MAJOR, VERDICT_RANK
-from rules.engine import decisive_candidates, decisive_inputs, evaluate
+from rules.engine import (
+    decisive_candidates,
+    decisive_inputs,
+    decisive_inputs_of_many,
+    evaluate,
+)
 from rules.facts import Fact, StabilisationNeed
 from tests.strategies import field_values, patient_fields, patients
 
@@ -130,3 +135,14 @@ def test_every_input_named_decisive_has_a_value_that_changes_the_first_option(
     if result.decisive_missing_inputs:
         assert result.provisional
         assert top is evaluate(patient).options[0].approach
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(patients(), min_size=1, max_size=6))
+def test_decisive_inputs_of_many_patients_equal_each_patient_alone(
+    many: list[Patient],
+) -> None:
+    cases = [(patient, evaluate(patient).options[0].approach, None) for patient in many]
+    assert decisive_inputs_of_many(cases) == [
+        decisive_inputs(patient, top) for patient, top, _ in cases
+    ]

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from conftest import HOOK_PATH, ROOT, example_request
 from fastapi.testclient import TestClient
 
 from cds_service import Settings, create_app
 from rules import DISCLAIMER
+from tests.service.conftest import HOOK_PATH, ROOT, example_request
 
 CASES = ROOT / "rules" / "cases"
 # The example bundle's inputs, read off cds_service/examples/hook-request.json by hand

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import HOOK_PATH, example_request
 from fastapi.testclient import TestClient
+
+from tests.service.conftest import HOOK_PATH, example_request
 
 
 def _observations(request: dict[str, Any]) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import example_request
 
 from cds_service.fhir_input import (
     INPUT_SYSTEM,
@@ -16,6 +15,7 @@ from cds_service.fhir_input import (
 )
 from rules import INPUT_FIELDS
 from rules.patient import field_kind
+from tests.service.conftest import example_request
 
 TODAY = date(2026, 11, 29)
 

@@ -8,12 +8,12 @@ from uuid import UUID
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import HOOK_PATH, example_request
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
 from cds_service import FeedbackStore, Settings, create_app
 from cds_service.store import Base, Outcome, UnknownCardError
+from tests.service.conftest import HOOK_PATH, example_request
 
 FIRST = UUID("11111111-1111-4111-8111-111111111111")
 SECOND = UUID("22222222-2222-4222-8222-222222222222")

@@ -12,6 +12,7 @@ import uvicorn
 
 from cds_service.settings import Settings
 from cds_service.store import FeedbackStore
+from cds_service.transport import PROTOCOL_PATH
 
 DEFAULT_PORT = 8010
 
@@ -43,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=arguments.host,
         port=arguments.port,
         workers=arguments.workers,
+        http=PROTOCOL_PATH,
         access_log=False,  # request lines are not kept: they are not needed and not wanted
         log_level="warning",
     )

@@ -13,7 +13,7 @@ from uuid import uuid4
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from cds_service.cards import assessment_card, needs_input_card
@@ -119,7 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
             }
         },
     )
-    async def assess_patient(request: Request) -> dict[str, Any]:
+    async def assess_patient(request: Request) -> Response:
         """The assessment of one patient, exactly as ``python -m rules assess`` prints it."""
         try:
             text = (await request.body()).decode("utf-8-sig")
@@ -129,7 +129,10 @@ def create_app(settings: Settings) -> FastAPI:
         data = decode_json(text)
         if isinstance(data, InputProblem):
             raise RequestError(400, "malformed JSON", from_input_problems([data]))
-        return assess(_patient_or_error(data)).model_dump(mode="json")
+        # Serialised by pydantic in one step: FastAPI's encoder would take as long as the
+        # assessment itself (about 3 ms for 60 kB).
+        assessment = assess(_patient_or_error(data))
+        return Response(content=assessment.model_dump_json(), media_type="application/json")
 
     @app.get("/cds-services", response_model=Discovery, tags=["CDS Hooks"])
     def discovery() -> Discovery:

@@ -72,28 +72,29 @@ $(STAMP): $(DEV_LOCK)
 	$(PY) -m pip check
 	touch $@
 
+# A Debian package installed when missing: as root, else through sudo; $(1) the package.
+define APT_INSTALL
+if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+else echo "error: $(1) missing and not root (no sudo): apt-get install $(1)" >&2; exit 1; fi; \
+$$SUDO apt-get update; \
+$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1)
+endef
+
 chromium:
 	@if [ -x $(CHROMIUM) ]; then \
 		echo "chromium present: $$($(CHROMIUM) --version 2>/dev/null)"; \
 	else \
-		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
-		else echo "error: $(CHROMIUM) missing and not root (no sudo): apt-get install chromium" >&2; exit 1; fi; \
-		$$SUDO apt-get update; \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		$(call APT_INSTALL,chromium); \
 		test -x $(CHROMIUM); \
 	fi
 
-# Same pattern as chromium: Debian's package, installed as root when the binaries are missing.
+# The feedback store's tests start their own throwaway cluster from these binaries.
 postgresql:
 	@if [ -n "$(PG_INITDB)" ]; then \
 		echo "postgresql present: $$($(PG_INITDB) --version)"; \
 	else \
-		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
-		else echo "error: PostgreSQL missing and not root (no sudo): apt-get install postgresql" >&2; exit 1; fi; \
-		$$SUDO apt-get update; \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+		$(call APT_INSTALL,postgresql); \
 		ls /usr/lib/postgresql/*/bin/initdb; \
 	fi
 

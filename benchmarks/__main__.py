@@ -443,6 +443,16 @@ def _healthy(url: str, path: str = "/_stcore/health") -> bool:
         return False
 
 
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server this benchmark started (by its own id), forcefully if it lingers."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
 @contextmanager
 def streamlit_server(port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """``streamlit run app.py`` on a port, output to a log; stopped (by its own id) on exit."""
@@ -472,12 +482,7 @@ def streamlit_server(port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
         try:
             yield server
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+            _stop(server)
 
 
 def bench_browser() -> list[Measurement]:
@@ -649,12 +654,7 @@ def cds_service(workers: int, folder: Path) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        _stop(server)
 
 
 def _measure(port: int, call: Call, workers: int, clients: int) -> tuple[float, Measurement]:

@@ -33,6 +33,20 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_REQUEST = ROOT / "cds_service" / "examples" / "hook-request.json"
 HOOK_PATH = "/cds-services/spine-metastasis-approach"
 START_SECONDS = 60
+# The example bundle's inputs, read off cds_service/examples/hook-request.json by hand
+# (age: born 1970-01-15, 56 from 2026-01-15 to 2027-01-14).
+EXAMPLE_INPUTS: dict[str, object] = {
+    "level": "T8",
+    "histology": "lung",
+    "kps": 40,
+    "frankel": "C",
+    "escc_grade": "2",
+    "compression_site": "anterior",
+    "compression_extent": "single",
+    "sins_total": 8,
+    "expected_survival_months": 4.5,
+    "age_years": 56,
+}
 
 
 def example_request() -> dict[str, Any]:

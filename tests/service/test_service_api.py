@@ -13,23 +13,9 @@ from fastapi.testclient import TestClient
 
 from cds_service import Settings, create_app
 from rules import DISCLAIMER
-from tests.service.conftest import HOOK_PATH, ROOT, example_request
+from tests.service.conftest import EXAMPLE_INPUTS, HOOK_PATH, ROOT, example_request
 
 CASES = ROOT / "rules" / "cases"
-# The example bundle's inputs, read off cds_service/examples/hook-request.json by hand
-# (age: born 1970-01-15, 56 until 2027-01-15 and under 65 until 2035).
-EXAMPLE_INPUTS = {
-    "level": "T8",
-    "histology": "lung",
-    "kps": 40,
-    "frankel": "C",
-    "escc_grade": "2",
-    "compression_site": "anterior",
-    "compression_extent": "single",
-    "sins_total": 8,
-    "expected_survival_months": 4.5,
-    "age_years": 56,
-}
 
 
 def _cli_assess(patient: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from cds_service.fhir_input import (
 )
 from rules import INPUT_FIELDS
 from rules.patient import field_kind
-from tests.service.conftest import example_request
+from tests.service.conftest import EXAMPLE_INPUTS, example_request
 
 TODAY = date(2026, 11, 29)
 
@@ -44,18 +44,7 @@ def test_example_bundle_gives_the_documented_inputs() -> None:
     assert reading.problems == []
     # Worked out from the example: born 1970-01-15, so 56 on 2026-11-29; KPS by LOINC;
     # the haemoglobin Observation is not an input and is left alone.
-    assert reading.inputs == {
-        "age_years": 56,
-        "level": "T8",
-        "histology": "lung",
-        "kps": 40,
-        "frankel": "C",
-        "escc_grade": "2",
-        "compression_site": "anterior",
-        "compression_extent": "single",
-        "sins_total": 8,
-        "expected_survival_months": 4.5,
-    }
+    assert reading.inputs == EXAMPLE_INPUTS
     assert reading.sources["kps"] == "Observation/kps"
     assert reading.sources["age_years"] == "Patient/example-spine-1 birthDate"
     assert reading.missing_required == ()

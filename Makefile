@@ -2,7 +2,9 @@
 #
 #   make run    start the Streamlit app on http://localhost:8501
 #   make test   lint + typecheck + import contracts + full pytest suite (incl. real-browser
-#               tests) with a branch-coverage floor
+#               tests and the feedback store on SQLite and a throwaway PostgreSQL) with a
+#               branch-coverage floor
+#   make serve  start the CDS Hooks service on http://127.0.0.1:8010
 #
 # Everything runs from .venv/bin/... (no activation). The venv is built from the hashed
 # lock file only; a changed requirements-dev.lock rebuilds it from scratch.
@@ -26,6 +28,9 @@ DEV_LOCK := requirements-dev.lock
 
 CHROMIUM := /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
+# PostgreSQL server binaries (initdb, pg_ctl) for the feedback store's tests; the tests
+# start and stop a throwaway cluster themselves (tests/service/conftest.py).
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
 # Lock tooling (only needed for `make lock`), kept out of the project venv.
 UV_VERSION := 0.13.8
@@ -39,7 +44,7 @@ PYTEST_ARGS ?=
 # Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
 COV_ARGS := --cov
 
-.PHONY: help venv .venv run chromium lint format typecheck contracts test mutation bench lock clean
+.PHONY: help venv .venv run serve chromium postgresql lint format typecheck contracts test mutation bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
@@ -48,7 +53,9 @@ help:
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make typecheck  mypy (strict)"
 	@echo "make contracts  import-linter: layering and core/services contracts (pyproject.toml)"
+	@echo "make serve      start the CDS Hooks service and JSON API (http://127.0.0.1:8010)"
 	@echo "make chromium   install Debian chromium if missing"
+	@echo "make postgresql install Debian postgresql if missing (the store's tests start a cluster)"
 	@echo "make mutation  mutmut on rules/scores.py, decision.py, engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
@@ -65,22 +72,41 @@ $(STAMP): $(DEV_LOCK)
 	$(PY) -m pip check
 	touch $@
 
+# A Debian package installed when missing: as root, else through sudo; $(1) the package.
+define APT_INSTALL
+if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+else echo "error: $(1) missing and not root (no sudo): apt-get install $(1)" >&2; exit 1; fi; \
+$$SUDO apt-get update; \
+$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1)
+endef
+
 chromium:
 	@if [ -x $(CHROMIUM) ]; then \
 		echo "chromium present: $$($(CHROMIUM) --version 2>/dev/null)"; \
 	else \
-		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
-		else echo "error: $(CHROMIUM) missing and not root (no sudo): apt-get install chromium" >&2; exit 1; fi; \
-		$$SUDO apt-get update; \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		$(call APT_INSTALL,chromium); \
 		test -x $(CHROMIUM); \
+	fi
+
+# The feedback store's tests start their own throwaway cluster from these binaries.
+postgresql:
+	@if [ -n "$(PG_INITDB)" ]; then \
+		echo "postgresql present: $$($(PG_INITDB) --version)"; \
+	else \
+		$(call APT_INSTALL,postgresql); \
+		ls /usr/lib/postgresql/*/bin/initdb; \
 	fi
 
 # --- run --------------------------------------------------------------------------------
 
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
+
+# The CDS Hooks service; DATABASE_URL (default: SQLite under var/), CDS_APP_URL, WORKERS.
+WORKERS ?= 1
+serve: $(STAMP)
+	$(PY) -m cds_service --host 127.0.0.1 --port 8010 --workers $(WORKERS)
 
 # --- quality gates ----------------------------------------------------------------------
 
@@ -106,7 +132,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo
 
 # Runs every gate even if an earlier one fails, then exits non-zero if any failed.
-test: $(STAMP) chromium
+test: $(STAMP) chromium postgresql
 	@rc=0; \
 	$(MAKE) --no-print-directory lint      || rc=1; \
 	$(MAKE) --no-print-directory typecheck || rc=1; \

@@ -1,7 +1,7 @@
 """Run the benchmarks, print a table and record it in docs/BENCHMARKS.md.
 
 python -m benchmarks                  # everything (about two minutes)
-python -m benchmarks --only batch     # one part: assess, batch, rerun, browser
+python -m benchmarks --only batch     # one part: assess, batch, rerun, browser, service
 python -m benchmarks --no-write       # print only
 python -m benchmarks --check          # exit 1 when a target is missed
 """
@@ -9,9 +9,11 @@ python -m benchmarks --check          # exit 1 when a target is missed
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import datetime
 import importlib.metadata
+import json
 import os
 import platform
 import random
@@ -433,12 +435,22 @@ def _free_port() -> int:
         return port
 
 
-def _healthy(url: str) -> bool:
+def _healthy(url: str, path: str = "/_stcore/health") -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{url}{path}", timeout=2) as response:  # noqa: S310
             return bool(response.status == 200)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server this benchmark started (by its own id), forcefully if it lingers."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
 
 
 @contextmanager
@@ -470,12 +482,7 @@ def streamlit_server(port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
         try:
             yield server
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+            _stop(server)
 
 
 def bench_browser() -> list[Measurement]:
@@ -542,11 +549,162 @@ def bench_browser() -> list[Measurement]:
 
 # --- the table and the report ---------------------------------------------------------------
 
+# --- (e) the CDS Hooks service under concurrent clients ---------------------------------
+
+SERVICE_WORKERS = (1, 2)
+SERVICE_CLIENTS = (1, 10, 50)
+SERVICE_REQUESTS = 300  # timed requests per endpoint, concurrency and worker count
+SERVICE_WARMUP = 30
+SERVICE_RATIO_TARGET = 5.0  # POST /assess p50 within 5x of GET /health p50
+HOOK_EXAMPLE = ROOT / "cds_service" / "examples" / "hook-request.json"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request, as bytes on a kept-alive connection."""
+
+    name: str
+    method: str
+    path: str
+    bodies: tuple[bytes, ...] = (b"",)
+
+    def request(self, number: int) -> bytes:
+        body = self.bodies[number % len(self.bodies)]
+        head = (
+            f"{self.method} {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        return head.encode() + body
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """Send one request and read its whole answer; returns the status code."""
+    writer.write(request)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    length = next(
+        int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:")
+    )
+    await reader.readexactly(length)
+    return int(lines[0].split()[1])
+
+
+async def _drive(port: int, call: Call, clients: int, requests: int) -> tuple[float, list[float]]:
+    """``requests`` calls shared by ``clients`` kept-alive connections; (seconds, latencies)."""
+    latencies: list[float] = []
+    counter = iter(range(requests))
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for number in counter:
+                start = time.perf_counter()
+                status = await _exchange(reader, writer, call.request(number))
+                latencies.append((time.perf_counter() - start) * 1000)
+                if status != 200:
+                    raise RuntimeError(f"{call.name}: HTTP {status}")
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return time.perf_counter() - started, latencies
+
+
+def _service_calls() -> tuple[Call, ...]:
+    cases = tuple(
+        json.dumps(
+            {k: v for k, v in case.patient.model_dump(mode="json").items() if v is not None}
+        ).encode()
+        for case in teaching_cases()
+    )
+    return (
+        Call("GET /health", "GET", "/health"),
+        Call("POST /assess", "POST", "/assess", cases),
+        Call(
+            "POST hook",
+            "POST",
+            "/cds-services/spine-metastasis-approach",
+            (HOOK_EXAMPLE.read_bytes(),),
+        ),
+    )
+
+
+@contextmanager
+def cds_service(workers: int, folder: Path) -> Iterator[int]:
+    """``python -m cds_service`` with the workers over a fresh SQLite store; yields its port."""
+    port = _free_port()
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / f'bench-{workers}.sqlite3'}"}
+    with (folder / f"service-{workers}.log").open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603 - fixed argv
+            [sys.executable, "-m", "cds_service", "--port", str(port), "--workers", str(workers)],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not _healthy(f"http://127.0.0.1:{port}", "/health"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"cds_service did not start (see {folder})")
+            time.sleep(0.2)
+        yield port
+    finally:
+        _stop(server)
+
+
+def _measure(port: int, call: Call, workers: int, clients: int) -> tuple[float, Measurement]:
+    """Warm up, then time one endpoint; returns its p50 (ms) and its table line."""
+    asyncio.run(_drive(port, call, clients, SERVICE_WARMUP))
+    seconds, latencies = asyncio.run(_drive(port, call, clients, SERVICE_REQUESTS))
+    p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+    return p50, Measurement(
+        f"(e) {call.name}, {workers} worker(s), {clients} client(s)",
+        f"{SERVICE_REQUESTS / seconds:.0f} req/s; p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+    )
+
+
+def bench_service() -> list[Measurement]:
+    """Requests/s and p50/p95 latency of health, assess and the hook at 1/10/50 clients."""
+    calls = _service_calls()
+    measurements: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as folder:
+        for workers in SERVICE_WORKERS:
+            with cds_service(workers, Path(folder)) as port:
+                for clients in SERVICE_CLIENTS:
+                    p50: dict[str, float] = {}
+                    for call in calls:
+                        p50[call.name], line = _measure(port, call, workers, clients)
+                        measurements.append(line)
+                    ratio = p50["POST /assess"] / p50["GET /health"]
+                    measurements.append(
+                        Measurement(
+                            f"(e) assess / health p50, {workers} worker(s), {clients} client(s)",
+                            f"{ratio:.1f}x",
+                            f"<= {SERVICE_RATIO_TARGET:g}x",
+                            ratio <= SERVICE_RATIO_TARGET,
+                        )
+                    )
+    return measurements
+
+
 BENCHMARKS: dict[str, Callable[[], list[Measurement]]] = {
     "assess": bench_assess,
     "batch": bench_batch,
     "rerun": bench_rerun,
     "browser": bench_browser,
+    "service": bench_service,
+}
+# Parts recorded in a block of their own, so running one part alone keeps the others'.
+OWN_BLOCKS: dict[str, tuple[str, str]] = {
+    "service": (
+        "<!-- service-results:start (written by python -m benchmarks --only service) -->",
+        "<!-- service-results:end -->",
+    ),
 }
 
 
@@ -563,24 +721,32 @@ def table(measurements: Sequence[Measurement]) -> str:
     return "\n".join(lines)
 
 
-def results_block(about: dict[str, str], measurements: Sequence[Measurement], command: str) -> str:
-    """The generated part of docs/BENCHMARKS.md."""
+def results_block(
+    about: dict[str, str],
+    measurements: Sequence[Measurement],
+    command: str,
+    markers: tuple[str, str] = (START_MARKER, END_MARKER),
+) -> str:
+    """A generated part of docs/BENCHMARKS.md."""
     machine_lines = "\n".join(f"- **{key}**: {value}" for key, value in about.items())
     return (
-        f"{START_MARKER}\n"
+        f"{markers[0]}\n"
         f"Last run: `{command}`\n\n"
         f"{machine_lines}\n\n"
         f"{table(measurements)}\n"
-        f"{END_MARKER}"
+        f"{markers[1]}"
     )
 
 
-def write_report(block: str, path: Path = REPORT) -> None:
+def write_report(
+    block: str, path: Path = REPORT, markers: tuple[str, str] = (START_MARKER, END_MARKER)
+) -> None:
     """Replace the generated block, keeping the hand-written text around it."""
+    start, end = markers
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START_MARKER in text and END_MARKER in text:
-        before = text.partition(START_MARKER)[0]
-        after = text.partition(END_MARKER)[2]
+    if start in text and end in text:
+        before = text.partition(start)[0]
+        after = text.partition(end)[2]
         text = before + block + after
     else:
         text = (text or "# Benchmarks\n") + "\n## Results\n\n" + block + "\n"
@@ -597,23 +763,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     chosen = arguments.only or list(BENCHMARKS)
     about = machine()
-    measurements: list[Measurement] = []
+    by_block: dict[tuple[str, str], list[Measurement]] = {}
     for name in chosen:
         sys.stderr.write(f"benchmark: {name} ...\n")
+        block = by_block.setdefault(OWN_BLOCKS.get(name, (START_MARKER, END_MARKER)), [])
         try:
-            measurements.extend(BENCHMARKS[name]())
+            block.extend(BENCHMARKS[name]())
         except Exception as error:  # one broken part must not lose the others' results
             sys.stderr.write(f"benchmark {name} failed: {error}\n")
-            measurements.append(
-                Measurement(f"{name}", f"failed: {type(error).__name__}", met=False)
-            )
+            block.append(Measurement(f"{name}", f"failed: {type(error).__name__}", met=False))
     about["Load average (1/5/15 min) at end"] = _load()
+    measurements = [m for block in by_block.values() for m in block]
     print(table(measurements))
     if not arguments.no_write:
         command = " ".join(
             ["python -m benchmarks", *(f"--only {name}" for name in arguments.only or ())]
         )
-        write_report(results_block(about, measurements, command))
+        for markers, block in by_block.items():
+            write_report(results_block(about, block, command, markers), markers=markers)
         sys.stderr.write(f"written: {REPORT.relative_to(ROOT)}\n")
     missed = [m.name for m in measurements if m.met is False]
     return 1 if arguments.check and missed else 0

@@ -17,13 +17,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
 from rules.batch import BatchFileError, run_batch, summary_text
-from rules.case_library import CASE_METADATA
 from rules.engine import Assessment, assess
+from rules.json_input import patient_from_json
 from rules.patient import Patient
-from rules.problems import INPUT_LEVEL, InputProblem, parse_patient
+from rules.problems import INPUT_LEVEL, InputProblem
 from rules.report import to_markdown
 from rules.whatif import what_if
 
@@ -56,50 +56,11 @@ def _read_text(source: str, stdin: TextIO) -> str | InputProblem:
         return InputProblem(field=INPUT_LEVEL, message=f"cannot read {name}: {reason}")
 
 
-class _DuplicateKeyError(ValueError):
-    """A JSON object names the same field twice."""
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKeyError(key)
-        seen[key] = value
-    return seen
-
-
 def _load_patient(source: str, stdin: TextIO) -> Patient | list[InputProblem]:
     text = _read_text(source, stdin)
     if isinstance(text, InputProblem):
         return [text]
-    try:
-        data = json.loads(text, object_pairs_hook=_object_without_duplicates)
-    except json.JSONDecodeError as error:
-        return [
-            InputProblem(
-                field=INPUT_LEVEL,
-                message=f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-            )
-        ]
-    except _DuplicateKeyError as error:
-        return [
-            InputProblem(field=str(error), message="given more than once; give each field once")
-        ]
-    except (ValueError, RecursionError):
-        # Python refuses integers of over 4300 digits, and nesting deeper than its stack.
-        return [
-            InputProblem(
-                field=INPUT_LEVEL,
-                message="not a patient record: a number is too long or the nesting too deep; "
-                "give one flat JSON object of fields",
-            )
-        ]
-    if isinstance(data, dict) and {"title", "teaching_point"} <= data.keys():
-        # A teaching case file (rules/cases/*.json): its patient is everything but the
-        # title, teaching point, evidence and checks.
-        data = {key: value for key, value in data.items() if key not in CASE_METADATA}
-    return parse_patient(data)
+    return patient_from_json(text)
 
 
 def _command_assess(arguments: argparse.Namespace) -> int:

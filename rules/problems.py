@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from rules.patient import (
     CROSS_FIELD_CHECKS,
@@ -17,6 +17,7 @@ from rules.patient import (
 )
 
 INPUT_LEVEL = "(input)"
+OUTPUT_LEVEL = "(output)"
 SHOWN_VALUE_MAX = 40  # longer rejected values are cut, so messages stay readable
 JSON_TYPE_NAMES = {
     "NoneType": "null",
@@ -35,6 +36,13 @@ class InputProblem(BaseModel):
 
     field: str
     message: str
+
+    @field_validator("field")
+    @classmethod
+    def _field_is_shown_safely(cls, name: str) -> str:
+        """A field name from the input (a JSON key, a CSV header) may hold a terminal escape,
+        a line break or a megabyte: such a name is quoted, escaped and cut like a value."""
+        return name if name.isprintable() and len(name) <= SHOWN_VALUE_MAX else shown(name)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

@@ -219,8 +219,38 @@ MAX_VERTEBRAL_BODIES = 33  # the whole spine, coccyx included
 MAX_EXTRASPINAL_BONE_METASTASES = 999  # beyond any count a clinician would enter
 MAX_DEFICIT_HOURS = 8760  # one year
 SINS_ITEM_FIELDS = ("pain", "bone_lesion", "alignment", "collapse", "posterolateral")
-# A run of six or more digits, or a date, looks like a record number or a birth date.
-IDENTIFIER_PATTERN = re.compile(r"\d{6,}|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# What a privacy officer would expect a free-text label to be checked for, first match named.
+# Pattern matching finds formats, not people: a bare name cannot be recognised.
+IDENTIFIER_PATTERNS: dict[str, re.Pattern[str]] = {
+    "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "a date": re.compile(
+        r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b"  # 12/03/1950, 3.4.21
+        r"|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"  # 1950-03-12
+        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*{_MONTH}\b"  # 12 March, 1st of May
+        rf"|\b{_MONTH}\.?[\s./-]*\d{{1,4}}\b",  # March 12, Mar 1950
+        re.IGNORECASE,
+    ),
+    "a word that marks an identifier": re.compile(
+        r"\b(?:dob|d\.o\.b|born|date of birth|birth ?date|mrn|nhs|ssn|hospital (?:no|number))\b",
+        re.IGNORECASE,
+    ),
+    "a record number": re.compile(r"\d{5,}"),
+    "a phone number": re.compile(r"\+?\(?\d(?:[\s().-]{0,2}\d){6,}"),
+    "a title and a name": re.compile(r"\b(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+[A-Z][a-z'-]+"),
+    "a postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),
+}
+
+
+def identifier_kind(text: str) -> str | None:
+    """What identifier the text looks like ('a date', 'an email address'...), else None."""
+    for kind, pattern in IDENTIFIER_PATTERNS.items():
+        if pattern.search(text):
+            return kind
+    return None
 
 
 class FormGroup(StrEnum):
@@ -351,7 +381,11 @@ class Patient(BaseModel):
             (),
             help=(
                 "A neutral teaching label such as 'Tumour board case 3'. Never a name, record "
-                "number or date of birth: anything that looks like an identifier is refused."
+                "number or date of birth. Labels that look like an identifier are refused: "
+                "dates (in numbers or words), numbers of five or more digits, phone numbers, "
+                "email addresses, postcodes, a title with a name (Mrs Patel) and words such as "
+                "DOB, born, MRN or NHS. This is pattern matching: it finds formats, not people, "
+                "and cannot recognise a name on its own, so never type one."
             ),
             what_if=(),
             allowed_note="never a patient identifier",
@@ -869,10 +903,17 @@ class Patient(BaseModel):
     @field_validator("case_label")
     @classmethod
     def _label_is_not_an_identifier(cls, value: str | None) -> str | None:
-        if value is not None and IDENTIFIER_PATTERN.search(value):
+        if value is None:
+            return None
+        if not value.isprintable():
             raise ValueError(
-                "looks like a patient identifier (a long number or a date); "
-                "use a neutral teaching label instead"
+                "holds a control character (a line break, tab or terminal escape); "
+                "use one line of plain text"
+            )
+        kind = identifier_kind(value)
+        if kind is not None:
+            raise ValueError(
+                f"looks like a patient identifier ({kind}); use a neutral teaching label instead"
             )
         return value or None
 

@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from rules import Patient
 from rules.patient import (
-    IDENTIFIER_PATTERN,
     KPS_RANGE_BY_ECOG,
     FieldKind,
     field_choices,
     field_constraint,
     field_kind,
+    identifier_kind,
     sins_item_range_for,
 )
 
@@ -40,7 +40,7 @@ def field_values(name: str) -> st.SearchStrategy[Any]:
             allow_nan=False,
         )
     return st.text(max_size=int(field_constraint(name, "max_length") or 80)).filter(
-        lambda text: IDENTIFIER_PATTERN.search(text) is None
+        lambda text: text.isprintable() and identifier_kind(text) is None
     )
 
 

@@ -140,24 +140,61 @@ def test_contradictory_kps_and_ecog_are_rejected_naming_both() -> None:
 
 
 @pytest.mark.parametrize(
-    "label",
+    ("label", "kind"),
     [
-        "MRN 12345678",
-        "01/02/1960",
-        "born 1960-02-01",
-        "admitted 3.4.21",
-        "case 1234567",
+        pytest.param("MRN 12345678", "a word that marks an identifier", id="mrn"),
+        pytest.param("01/02/1960", "a date", id="numeric_date"),
+        pytest.param("born 1960-02-01", "a date", id="iso_date"),
+        pytest.param("admitted 3.4.21", "a date", id="dotted_date"),
+        pytest.param("case 1234567", "a record number", id="long_number"),
+        pytest.param("record 54321", "a record number", id="five_digit_record"),
+        pytest.param("John Smith DOB 12/03/1950", "a date", id="name_with_numeric_dob"),
+        pytest.param("Jane Doe, born 1950", "a word that marks an identifier", id="born"),
+        pytest.param("J Smith dob 1950", "a word that marks an identifier", id="dob_word"),
+        pytest.param("J. Smith 12 March 1950", "a date", id="text_date"),
+        pytest.param("seen March 12, 1950", "a date", id="month_first_date"),
+        pytest.param("seen 12-Mar-50", "a date", id="abbreviated_month"),
+        pytest.param("admitted 1st of May", "a date", id="ordinal_date"),
+        pytest.param("jane.doe@example.org", "an email address", id="email"),
+        pytest.param("Tel 020 7946 0958", "a phone number", id="phone_spaced"),
+        pytest.param("+44 7700 900 123", "a phone number", id="phone_international"),
+        pytest.param("(020) 7946-0958", "a phone number", id="phone_brackets"),
+        pytest.param("NHS 943 476 5919", "a word that marks an identifier", id="nhs_spaced"),
+        pytest.param("943-476-5919", "a phone number", id="nhs_dashed"),
+        pytest.param("ref 078-05-1120", "a phone number", id="ssn_like"),
+        pytest.param("Mrs Patel, bed 4", "a title and a name", id="title_and_name"),
+        pytest.param("lives SW1A 1AA", "a postcode", id="postcode"),
     ],
 )
-def test_case_label_that_looks_like_an_identifier_is_rejected(label: str) -> None:
+def test_case_label_that_looks_like_an_identifier_is_rejected(label: str, kind: str) -> None:
     (problem,) = problems({**GOOD, "case_label": label})
     assert problem.field == "case_label"
-    assert "identifier" in problem.message
+    assert problem.message.startswith(f"looks like a patient identifier ({kind})")
+    assert label not in problem.message
 
 
 @pytest.mark.parametrize(
     "label",
-    ["Seed: lumbar sarcoma, recent radiation", "Teaching case 3", "T8 lung, KPS 40"],
+    ["line\nbreak", "tab\there", "escape \x1b[2J", "bell\x07", "nul\x00"],
+)
+def test_case_label_with_a_control_character_is_rejected_naming_the_field(label: str) -> None:
+    (problem,) = problems({**GOOD, "case_label": label})
+    assert problem.field == "case_label"
+    assert "control character" in problem.message
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Seed: lumbar sarcoma, recent radiation",
+        "Teaching case 3",
+        "T8 lung, KPS 40",
+        "Tumour board 2025, case 12",
+        "L4 renal, ECOG 2, Bilsky 1c",
+        "Case from the May tumour board",
+        "Dr's teaching set, case 7",
+        "Breast, 3 levels, SINS 11",
+    ],
 )
 def test_neutral_teaching_label_is_accepted(label: str) -> None:
     assert Patient.model_validate({**GOOD, "case_label": label}).case_label == label

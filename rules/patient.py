@@ -218,6 +218,7 @@ CASE_LABEL_MAX_LENGTH = 80
 MAX_VERTEBRAL_BODIES = 33  # the whole spine, coccyx included
 MAX_EXTRASPINAL_BONE_METASTASES = 999  # beyond any count a clinician would enter
 MAX_DEFICIT_HOURS = 8760  # one year
+MAX_SURVIVAL_MONTHS = 240  # twenty years: beyond it an estimate says "long", not a number
 SINS_ITEM_FIELDS = ("pain", "bone_lesion", "alignment", "collapse", "posterolateral")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -308,7 +309,6 @@ KPS_WORDS: dict[object, str] = {
     30: "30 - severely disabled, in hospital",
     20: "20 - very sick, active support needed",
     10: "10 - moribund",
-    0: "0 - dead",
 }
 ECOG_WORDS: dict[object, str] = {
     0: "0 - fully active",
@@ -742,10 +742,10 @@ class Patient(BaseModel):
     kps: Annotated[
         int | None,
         Field(
-            ge=0,
+            ge=10,  # KPS 0 is death: nothing to assess
             le=100,
             multiple_of=10,
-            description="Karnofsky 0-100, steps of 10, before the current deficit.",
+            description="Karnofsky 10-100, steps of 10, before the current deficit.",
         ),
         Spec(
             "Karnofsky performance status (KPS)",
@@ -825,7 +825,10 @@ class Patient(BaseModel):
     expected_survival_months: Annotated[
         float | None,
         Field(
-            gt=0, allow_inf_nan=False, description="The clinician's estimate of survival in months."
+            gt=0,
+            le=MAX_SURVIVAL_MONTHS,
+            allow_inf_nan=False,
+            description="The clinician's estimate of survival in months.",
         ),
         Spec(
             "Expected survival (months)",
@@ -930,6 +933,26 @@ class Patient(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _intact_grade_is_not_worsening(self) -> Self:
+        if _worsening_while_intact(self):
+            raise ValueError(
+                "frankel E (intact) and rapidly_progressive_deficit true contradict each other: "
+                "a worsening deficit means the grade is below E; correct one of them"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _no_compression_without_epidural_disease(self) -> Self:
+        name = _compression_at_bilsky_0(self)
+        if name is not None:
+            raise ValueError(
+                f"escc_grade 0 (bone only, no epidural disease) and {name} "
+                f"{getattr(self, name).value} contradict each other: there is nothing to "
+                f"compress the cord; correct the grade or leave {name} empty"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _sins_total_fits_the_items(self) -> Self:
         if self.sins_total is not None:
             from rules.scores import sins_item_range  # scores imports this module
@@ -944,6 +967,25 @@ class Patient(BaseModel):
                     + " allow; correct one of them or leave sins_total empty"
                 )
         return self
+
+
+COMPRESSION_FIELDS = ("compression_site", "compression_by")
+
+
+def _worsening_while_intact(patient: Patient) -> bool:
+    return patient.frankel is Frankel.E and patient.rapidly_progressive_deficit is True
+
+
+def _compression_at_bilsky_0(patient: Patient) -> str | None:
+    """The first compression field given although Bilsky 0 says there is no epidural disease."""
+    if patient.escc_grade is not EsccGrade.G0:
+        return None
+    return next((name for name in COMPRESSION_FIELDS if getattr(patient, name) is not None), None)
+
+
+def _contradicts_itself(patient: Patient) -> bool:
+    """Whether a check across fields other than the ranges (KPS/ECOG, SINS) would refuse it."""
+    return _worsening_while_intact(patient) or _compression_at_bilsky_0(patient) is not None
 
 
 INPUT_FIELDS: tuple[str, ...] = tuple(Patient.model_fields)
@@ -1062,6 +1104,8 @@ def sins_item_range_for(fields: Mapping[str, Any]) -> tuple[int, int]:
 CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
     "kps/ecog": ("kps", "ecog"),
     "sins_total": ("level", "sins_total", *SINS_ITEM_FIELDS),
+    "frankel/rapidly_progressive_deficit": ("frankel", "rapidly_progressive_deficit"),
+    **{f"escc_grade/{name}": ("escc_grade", name) for name in COMPRESSION_FIELDS},
 }
 
 
@@ -1090,7 +1134,9 @@ def consistent_variants(patient: Patient, name: str) -> list[Patient]:
     for raw in what_if_values(name):
         if name == "sins_total" and not low <= int(str(raw)) <= high:
             continue
-        variants.append(patient.model_copy(update={name: choices.get(str(raw), raw)}))
+        variant = patient.model_copy(update={name: choices.get(str(raw), raw)})
+        if not _contradicts_itself(variant):
+            variants.append(variant)
     return variants
 
 

@@ -133,7 +133,9 @@ NEUTRAL_REQUIRED: dict[str, str] = {
 
 def _cross_field_problems(data: dict[Any, Any], found: list[InputProblem]) -> list[InputProblem]:
     """The checks across fields that the first validation could not reach."""
-    named = {part for problem in found for part in problem.field.split("/")}
+    # Fields already refused on their own; a check across fields that shares a field
+    # with another such check still runs (Bilsky 0 with both compression fields).
+    named = {problem.field for problem in found if problem.field in Patient.model_fields}
     extra: list[InputProblem] = []
     for check, fields in CROSS_FIELD_CHECKS.items():
         if check in {problem.field for problem in found} or named & set(fields):

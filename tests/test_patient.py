@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from rules import Patient, parse_patient
-from rules.patient import KPS_RANGE_BY_ECOG, EsccGrade, Frankel, Level
+from rules.patient import KPS_RANGE_BY_ECOG, EsccGrade, Frankel, Level, consistent_variants
 from rules.problems import InputProblem
 
 GOOD: dict[str, Any] = {"level": "T8", "histology": "lung"}
@@ -224,3 +224,81 @@ def test_input_that_is_not_an_object_is_one_problem(data: object) -> None:
 
 def test_parse_patient_returns_the_patient_for_good_input() -> None:
     assert parse_patient(GOOD) == Patient.model_validate(GOOD)
+
+
+# --- contradictions and bounds (issue 10) ---------------------------------------------------
+
+
+def test_kps_0_is_refused_naming_the_field() -> None:
+    (problem,) = problems({**GOOD, "kps": 0})
+    assert problem.field == "kps"
+    assert "from 10 to 100 in steps of 10" in problem.message
+
+
+def test_an_astronomical_survival_estimate_is_refused_naming_the_field() -> None:
+    (problem,) = problems({**GOOD, "expected_survival_months": 1e308})
+    assert problem.field == "expected_survival_months"
+    assert "less than or equal to 240" in problem.message
+
+
+def test_frankel_e_with_a_rapidly_progressive_deficit_is_refused_naming_both() -> None:
+    (problem,) = problems({**GOOD, "frankel": "E", "rapidly_progressive_deficit": True})
+    assert problem.field == "frankel/rapidly_progressive_deficit"
+    assert problem.message.startswith("frankel E (intact) and rapidly_progressive_deficit true")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("compression_site", "circumferential"),
+        ("compression_site", "anterior"),
+        ("compression_by", "bone"),
+    ],
+)
+def test_bilsky_0_with_a_compression_is_refused_naming_both(field: str, value: str) -> None:
+    (problem,) = problems({**GOOD, "escc_grade": "0", field: value})
+    assert problem.field == f"escc_grade/{field}"
+    assert problem.message.startswith(f"escc_grade 0 (bone only, no epidural disease) and {field}")
+
+
+def test_both_compression_fields_at_bilsky_0_are_each_named() -> None:
+    found = problems(
+        {**GOOD, "escc_grade": "0", "compression_site": "posterior", "compression_by": "both"}
+    )
+    assert sorted(problem.field for problem in found) == [
+        "escc_grade/compression_by",
+        "escc_grade/compression_site",
+    ]
+
+
+def test_the_contradictions_are_checked_even_when_another_field_is_wrong() -> None:
+    found = problems({**GOOD, "kps": 5, "frankel": "E", "rapidly_progressive_deficit": True})
+    assert sorted(problem.field for problem in found) == [
+        "frankel/rapidly_progressive_deficit",
+        "kps",
+    ]
+
+
+def test_agreeing_neighbours_of_the_contradictions_are_accepted() -> None:
+    for data in (
+        {"frankel": "D", "rapidly_progressive_deficit": True},
+        {"frankel": "E", "rapidly_progressive_deficit": False},
+        {"escc_grade": "1a", "compression_site": "circumferential"},
+        {"escc_grade": "0", "compression_site": None},
+    ):
+        assert isinstance(Patient.model_validate({**GOOD, **data}), Patient)
+
+
+def test_what_if_never_tries_a_value_the_checks_across_fields_refuse() -> None:
+    rapid = Patient.model_validate({**GOOD, "rapidly_progressive_deficit": True})
+    assert "E" not in [p.frankel for p in consistent_variants(rapid, "frankel")]
+    intact = Patient.model_validate({**GOOD, "frankel": "E"})
+    assert [
+        p.rapidly_progressive_deficit
+        for p in consistent_variants(intact, "rapidly_progressive_deficit")
+    ] == [False]
+    sited = Patient.model_validate({**GOOD, "compression_site": "anterior"})
+    assert "0" not in [p.escc_grade for p in consistent_variants(sited, "escc_grade")]
+    bone_only = Patient.model_validate({**GOOD, "escc_grade": "0"})
+    assert consistent_variants(bone_only, "compression_site") == []
+    assert consistent_variants(bone_only, "compression_by") == []

@@ -39,7 +39,7 @@ PYTEST_ARGS ?=
 # Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
 COV_ARGS := --cov
 
-.PHONY: help venv .venv run chromium lint format typecheck contracts test mutation bench lock clean
+.PHONY: help venv .venv run chromium nginx lint format typecheck contracts test mutation bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
@@ -49,6 +49,7 @@ help:
 	@echo "make typecheck  mypy (strict)"
 	@echo "make contracts  import-linter: layering and core/services contracts (pyproject.toml)"
 	@echo "make chromium   install Debian chromium if missing"
+	@echo "make nginx      install Debian nginx if missing (tests deploy/nginx, not started)"
 	@echo "make mutation  mutmut on rules/scores.py + rules/engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
@@ -75,6 +76,21 @@ chromium:
 		$$SUDO apt-get update; \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 		test -x $(CHROMIUM); \
+	fi
+
+# The reverse-proxy test (tests/test_deploy.py) runs nginx unprivileged in a temp dir;
+# RUNLEVEL=1 keeps the package from starting the system service on install.
+NGINX := /usr/sbin/nginx
+nginx:
+	@if [ -x $(NGINX) ]; then \
+		echo "nginx present: $$($(NGINX) -v 2>&1)"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+		else echo "error: $(NGINX) missing and not root (no sudo): apt-get install nginx" >&2; exit 1; fi; \
+		$$SUDO apt-get update; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y --no-install-recommends nginx; \
+		test -x $(NGINX); \
 	fi
 
 # --- run --------------------------------------------------------------------------------
@@ -106,7 +122,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo
 
 # Runs every gate even if an earlier one fails, then exits non-zero if any failed.
-test: $(STAMP) chromium
+test: $(STAMP) chromium nginx
 	@rc=0; \
 	$(MAKE) --no-print-directory lint      || rc=1; \
 	$(MAKE) --no-print-directory typecheck || rc=1; \

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, expect
+from playwright.sync_api import Browser, ConsoleMessage, FilePayload, expect
 
 from tests.conftest import ROOT
 from tests.test_app_batch import SMALL_FILE
@@ -96,7 +96,7 @@ def test_the_app_works_through_the_proxy_with_no_policy_violation(
     expect(page.get_by_role("heading", name="Batch review")).to_be_visible(timeout=LOAD_MS)
     wait_for_script(page)
     page.locator(".st-key-batch_upload input[type=file]").set_input_files(
-        files=[{"name": "cases.csv", "mimeType": "text/csv", "buffer": SMALL_FILE.encode()}]
+        files=FilePayload(name="cases.csv", mimeType="text/csv", buffer=SMALL_FILE.encode())
     )
     expect(page.locator(".st-key-batch_upload")).to_contain_text("cases.csv", timeout=LOAD_MS)
     wait_for_script(page)

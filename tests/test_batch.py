@@ -665,3 +665,44 @@ def test_cli_batch_refuses_a_hard_link_to_its_input(tmp_path: Path) -> None:
     assert result.returncode == EXIT_BAD_INPUT
     assert result.stderr.decode().strip().endswith("is the input file; choose another output")
     assert source.read_text(encoding="utf-8") == "level,histology\nT8,lung\n"
+
+
+CELL_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
+    ',"\r\n\t \x00;'
+)
+OVERSIZED_CELL = st.builds(
+    lambda character, length: character * length,
+    st.sampled_from('x\n",'),
+    st.integers(131_000, 132_000),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(
+        st.lists(st.text(CELL_ALPHABET, max_size=12) | OVERSIZED_CELL, max_size=6), max_size=8
+    ),
+    quoting=st.sampled_from((csv.QUOTE_MINIMAL, csv.QUOTE_ALL)),
+    line_end=st.sampled_from(("\r\n", "\n")),
+)
+def test_any_csv_gives_exactly_one_output_row_per_input_record(
+    records: list[list[str]], quoting: int, line_end: str
+) -> None:
+    # Python's writer quotes only its own line end: with "\n" a lone CR is quoted by hand.
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=quoting, lineterminator=line_end)
+    writer.writerow(ALLOWED_COLUMNS)
+    for record in records:
+        if line_end == "\n" and any("\r" in cell for cell in record):
+            writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator=line_end)
+        writer.writerow(record)
+        writer = csv.writer(buffer, quoting=quoting, lineterminator=line_end)
+    csv.field_size_limit(MAX_RECORD_CHARS)  # the reference reader must read big cells too
+    assert len(list(csv.reader(io.StringIO(buffer.getvalue(), newline="")))) == len(records) + 1
+    rows, summary = run_text(buffer.getvalue())
+    assert [row["row"] for row in rows] == [str(n) for n in range(1, len(records) + 1)]
+    assert summary.rows == len(records)
+    for row, record in zip(rows, records, strict=True):
+        if any(len(cell) > 131_072 for cell in record):
+            assert row["status"] == "error"
+            assert len(row["errors"]) < 5000

@@ -667,9 +667,7 @@ def test_cli_batch_refuses_a_hard_link_to_its_input(tmp_path: Path) -> None:
     assert source.read_text(encoding="utf-8") == "level,histology\nT8,lung\n"
 
 
-CELL_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
-    ',"\r\n\t \x00;'
-)
+CELL_ALPHABET = st.characters(codec="utf-8") | st.sampled_from(',"\r\n\t \x00;')
 OVERSIZED_CELL = st.builds(
     lambda character, length: character * length,
     st.sampled_from('x\n",'),
@@ -682,21 +680,21 @@ OVERSIZED_CELL = st.builds(
     records=st.lists(
         st.lists(st.text(CELL_ALPHABET, max_size=12) | OVERSIZED_CELL, max_size=6), max_size=8
     ),
-    quoting=st.sampled_from((csv.QUOTE_MINIMAL, csv.QUOTE_ALL)),
+    quote_all=st.booleans(),
     line_end=st.sampled_from(("\r\n", "\n")),
 )
 def test_any_csv_gives_exactly_one_output_row_per_input_record(
-    records: list[list[str]], quoting: int, line_end: str
+    records: list[list[str]], quote_all: bool, line_end: str
 ) -> None:
     # Python's writer quotes only its own line end: with "\n" a lone CR is quoted by hand.
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, quoting=quoting, lineterminator=line_end)
-    writer.writerow(ALLOWED_COLUMNS)
+    csv.writer(buffer, lineterminator=line_end).writerow(ALLOWED_COLUMNS)
     for record in records:
-        if line_end == "\n" and any("\r" in cell for cell in record):
-            writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator=line_end)
-        writer.writerow(record)
-        writer = csv.writer(buffer, quoting=quoting, lineterminator=line_end)
+        lone_cr = line_end == "\n" and any("\r" in cell for cell in record)
+        if quote_all or lone_cr:
+            csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator=line_end).writerow(record)
+        else:
+            csv.writer(buffer, lineterminator=line_end).writerow(record)
     csv.field_size_limit(MAX_RECORD_CHARS)  # the reference reader must read big cells too
     assert len(list(csv.reader(io.StringIO(buffer.getvalue(), newline="")))) == len(records) + 1
     rows, summary = run_text(buffer.getvalue())

@@ -497,7 +497,8 @@ def run_batch(
         reader = csv.reader(bounded, strict=True)
         first = next(reader, None)
         while first is not None and not any(cell.strip() for cell in first):
-            first = next(reader, None)  # blank lines above the header
+            bounded.start_record(0)  # each blank line above the header is bounded alone
+            first = next(reader, None)
         if first is None:
             raise BatchFileError("no header: the input is empty")
         header = _read_header(first)

@@ -631,6 +631,11 @@ def test_a_record_longer_than_the_bound_stops_the_run_with_one_line_and_is_never
     assert [row["row"] for row in written] == ["1"]
 
 
+def test_many_blank_lines_above_the_header_are_not_one_long_record() -> None:
+    rows, _ = run_text("\n" * (MAX_RECORD_CHARS + 1) + "level,histology\nT8,lung\n")
+    assert [(row["row"], row["status"]) for row in rows] == [("1", "ok")]
+
+
 def test_blank_lines_count_towards_the_row_limit() -> None:
     written: list[dict[str, str]] = []
     with pytest.raises(BatchFileError, match=r"more than 5 rows \(blank lines count as rows\)"):

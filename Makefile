@@ -44,7 +44,7 @@ PYTEST_ARGS ?=
 # Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
 COV_ARGS := --cov
 
-.PHONY: help venv .venv run serve chromium postgresql lint format typecheck contracts test mutation bench lock clean
+.PHONY: help venv .venv run serve chromium postgresql nginx lint format typecheck contracts test mutation bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
@@ -56,6 +56,7 @@ help:
 	@echo "make serve      start the CDS Hooks service and JSON API (http://127.0.0.1:8010)"
 	@echo "make chromium   install Debian chromium if missing"
 	@echo "make postgresql install Debian postgresql if missing (the store's tests start a cluster)"
+	@echo "make nginx      install Debian nginx if missing (tests deploy/nginx, not started)"
 	@echo "make mutation  mutmut on rules/scores.py, decision.py, engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
@@ -73,12 +74,13 @@ $(STAMP): $(DEV_LOCK)
 	touch $@
 
 # A Debian package installed when missing: as root, else through sudo; $(1) the package.
+# RUNLEVEL=1 keeps a package (nginx, postgresql) from starting its system service.
 define APT_INSTALL
 if [ "$$(id -u)" = 0 ]; then SUDO=""; \
 elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
 else echo "error: $(1) missing and not root (no sudo): apt-get install $(1)" >&2; exit 1; fi; \
 $$SUDO apt-get update; \
-$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1)
+$$SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y $(1)
 endef
 
 chromium:
@@ -96,6 +98,16 @@ postgresql:
 	else \
 		$(call APT_INSTALL,postgresql); \
 		ls /usr/lib/postgresql/*/bin/initdb; \
+	fi
+
+# The reverse-proxy test (tests/test_deploy.py) runs nginx unprivileged in a temp dir.
+NGINX := /usr/sbin/nginx
+nginx:
+	@if [ -x $(NGINX) ]; then \
+		echo "nginx present: $$($(NGINX) -v 2>&1)"; \
+	else \
+		$(call APT_INSTALL,nginx); \
+		test -x $(NGINX); \
 	fi
 
 # --- run --------------------------------------------------------------------------------
@@ -132,7 +144,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo
 
 # Runs every gate even if an earlier one fails, then exits non-zero if any failed.
-test: $(STAMP) chromium postgresql
+test: $(STAMP) chromium postgresql nginx
 	@rc=0; \
 	$(MAKE) --no-print-directory lint      || rc=1; \
 	$(MAKE) --no-print-directory typecheck || rc=1; \

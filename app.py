@@ -1,6 +1,8 @@
 """Spinal metastasis approach options: the Streamlit entry point.
 
-Sets the page, shows the disclaimer on every page and routes to the pages in app_pages/.
+Checks the curated evidence can be read (else one message naming the file), sets the page,
+shows the disclaimer and any notice that a new session reset the form on every page, and
+routes to the pages in app_pages/.
 The clinical logic lives in ``rules``; the pages only call it and show what comes back.
 """
 
@@ -8,7 +10,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from evidence import EvidenceDataError, registry
+
+try:
+    registry()
+except EvidenceDataError as missing_data:  # the pages read it as they load: say so instead
+    st.error(f"The app cannot start: {missing_data}.", icon=":material/error:")
+    st.stop()
+
 from app_pages.render import BANNER, friendly_errors, show_disclaimer
+from app_pages.session_notice import announce_a_lost_session
 
 st.set_page_config(
     page_title="Spinal metastasis approach options",
@@ -30,5 +41,6 @@ PAGES = [
 
 page = st.navigation(PAGES)
 show_disclaimer()
+announce_a_lost_session()
 with friendly_errors(f"page {page.title}"):
     page.run()

@@ -6,9 +6,9 @@ Results live in this browser session's memory only; nothing is written to disk.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
+from typing import BinaryIO
 
 import altair as alt
 import pandas as pd
@@ -23,12 +23,14 @@ from rules.batch import (
     PROVISIONAL_COLUMN,
     BatchFileError,
     BatchSummary,
+    result_writer,
     run_batch,
     template_csv,
 )
 from rules.patient import allowed_text
 
 MAX_UPLOAD_MB = 10
+MAX_ROWS = 10_000  # blank lines count: a megabyte of them once made a million error rows
 PROGRESS_EVERY_ROWS = 100
 RESULT_KEY = "batch_result"
 TABLE_HEIGHT_PX = 420
@@ -75,10 +77,8 @@ def agreement_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
 
 def results_csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     """The output rows as CSV text."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    buffer = io.StringIO(newline="")
+    result_writer(buffer, columns).writerows(rows)
     return buffer.getvalue()
 
 
@@ -122,26 +122,32 @@ def column_reference() -> pd.DataFrame:
     )
 
 
-def _run(text: str) -> None:
-    """Review the upload with a progress bar; keep the result in this session only."""
-    total = max(text.count("\n") - 1, 1)
+def _run(upload: BinaryIO) -> None:
+    """Review the upload as it streams (never decoded whole), with a progress bar and a row
+    limit that counts blank lines; keep the result in this session only."""
+    size = max(upload.seek(0, io.SEEK_END), 1)
+    upload.seek(0)
     bar = st.progress(0.0, text="Reviewing rows...")
     rows: list[dict[str, str]] = []
     columns: list[tuple[str, ...]] = []
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY_ROWS == 0:
-            bar.progress(min(done / total, 1.0), text=f"Reviewed {done} of about {total} rows")
+            share = min(upload.tell() / size, 1.0)
+            bar.progress(share, text=f"Reviewed {done} rows ({share:.0%} of the file)")
 
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
     try:
         summary = run_batch(
-            io.StringIO(text, newline=""), rows.append, progress, on_columns=columns.append
+            text, rows.append, progress, on_columns=columns.append, max_rows=MAX_ROWS
         )
     except BatchFileError as error:
         bar.empty()
         st.session_state.pop(RESULT_KEY, None)
-        st.error(f"The file cannot be read: {error}", icon=":material/error:")
+        st.error(escape_markdown(f"The file cannot be read: {error}"), icon=":material/error:")
         return
+    finally:
+        text.detach()  # the upload stays open for the next rerun
     bar.progress(1.0, text=f"Reviewed {summary.rows} rows")
     st.session_state[RESULT_KEY] = (summary, rows, columns[0])
 
@@ -162,7 +168,7 @@ def _render_result(
     )
     error_column.metric("With errors", summary.errors)
     for problem in summary.header_problems:
-        st.error(f"Header: {problem}", icon=":material/error:")
+        st.error(escape_markdown(f"Header: {problem}"), icon=":material/error:")
     errors = [row for row in rows if row["status"] == "error"]
     if errors:
         st.markdown("**Rows with errors** (every problem names its field; fix and rerun):")
@@ -267,22 +273,14 @@ def main() -> None:
     with st.expander("Columns and allowed values"):
         st.dataframe(column_reference(), hide_index=True, width="stretch")
     upload = st.file_uploader(
-        f"Case list (CSV, UTF-8, up to {MAX_UPLOAD_MB} MB)",
+        f"Case list (CSV, UTF-8, up to {MAX_UPLOAD_MB} MB and {MAX_ROWS:,} rows)",
         type=["csv"],
         max_upload_size=MAX_UPLOAD_MB,
         key="batch_upload",
         help="Export from a spreadsheet as 'CSV UTF-8'. No patient identifiers, please.",
     )
     if upload is not None and st.button("Review the cases", type="primary", key="batch_run"):
-        try:
-            text = upload.getvalue().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            st.error(
-                "The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.",
-                icon=":material/error:",
-            )
-        else:
-            _run(text)
+        _run(upload)
     if upload is None:
         st.session_state.pop(RESULT_KEY, None)
     result = st.session_state.get(RESULT_KEY)

@@ -12,7 +12,7 @@ from app_pages.patient_form import FIELDS, patient_state, request_form_state
 from app_pages.quiz import request_quiz
 from app_pages.render import citations_markdown, escape_markdown
 from evidence import registry
-from rules.case_library import TeachingCase, teaching_cases
+from rules.case_library import TeachingCase, shipped_library
 from rules.patient import glance_parts
 
 ASSESS_PAGE = "app_pages/assess.py"
@@ -51,7 +51,10 @@ def _case_card(case: TeachingCase) -> None:
 def main() -> None:
     """A short introduction, then the cases as cards, two to a row."""
     st.title("Case library")
-    cases = teaching_cases()
+    library = shipped_library()
+    for problem in library.problems:
+        st.warning(escape_markdown(problem), icon=":material/warning:")
+    cases = library.cases
     st.markdown(
         f"{len(cases)} teaching cases, each with the point it makes and the evidence it "
         "illustrates. **Load into Assess** fills in the form and shows the options, their "

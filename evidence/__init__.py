@@ -6,11 +6,18 @@ from evidence.reference import (
     Reference,
     Verification,
 )
-from evidence.registry import Registry, UnknownReferenceError, load_registry, registry
+from evidence.registry import (
+    EvidenceDataError,
+    Registry,
+    UnknownReferenceError,
+    load_registry,
+    registry,
+)
 
 __all__ = [
     "EVIDENCE_LEVELS",
     "VERIFICATION_LABELS",
+    "EvidenceDataError",
     "Reference",
     "Registry",
     "UnknownReferenceError",

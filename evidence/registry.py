@@ -8,9 +8,21 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from evidence.reference import Reference
 
 DATA_FILE = Path(__file__).with_name("data") / "evidence.json"
+
+
+class EvidenceDataError(RuntimeError):
+    """The curated evidence file is missing, unreadable, or not a list of valid records.
+
+    Not a ValueError, so a validator that reads the registry passes it on unchanged.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"curated evidence data {str(path)!r} {reason}")
 
 
 class UnknownReferenceError(KeyError):
@@ -46,11 +58,43 @@ class Registry(Mapping[str, Reference]):
         return len(self._by_id)
 
 
+def _first_error(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "record"
+    return f"{where}: {first['msg']}"
+
+
 def load_registry(path: Path = DATA_FILE) -> Registry:
-    """Read and validate the curated evidence file."""
-    raw = path.read_bytes()
-    references = [Reference.model_validate(item) for item in json.loads(raw)]
-    return Registry(references, hashlib.sha256(raw).hexdigest())
+    """Read and validate the curated evidence file; ``EvidenceDataError`` says what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise EvidenceDataError(path, "is missing; restore it from the repository") from None
+    except OSError as error:
+        raise EvidenceDataError(path, f"cannot be read: {error.strerror}") from None
+    try:
+        items = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise EvidenceDataError(
+            path, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    except UnicodeDecodeError:
+        raise EvidenceDataError(path, "is not UTF-8 text") from None
+    if not isinstance(items, list):
+        raise EvidenceDataError(path, "expected a list of records at the top level")
+    references: list[Reference] = []
+    for number, item in enumerate(items, 1):
+        try:
+            references.append(Reference.model_validate(item))
+        except ValidationError as error:
+            name = f" (id {item.get('id')!r})" if isinstance(item, dict) else ""
+            raise EvidenceDataError(
+                path, f"record {number}{name} is not valid: {_first_error(error)}"
+            ) from None
+    try:
+        return Registry(references, hashlib.sha256(raw).hexdigest())
+    except ValueError as error:
+        raise EvidenceDataError(path, str(error)) from None
 
 
 @cache

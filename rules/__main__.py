@@ -1,7 +1,13 @@
 """Command line: ``python -m rules assess FILE|-``, ``schema``, ``batch``.
 
 Bad input exits with status 2 and one line per problem on standard error,
-naming the field and what is allowed; never a traceback.
+naming the field and what is allowed; never a traceback. So does missing or
+corrupt curated evidence, naming the file. Input is read up to a bound. SIGINT,
+SIGTERM and SIGHUP stop the command with one line and status 128 + the signal:
+``batch -o`` then leaves no file behind (it writes a temporary file beside the
+target and moves it into place only when the run completes); on standard
+output the rows so far end with a row whose status is ``partial``. A reader
+that closes the pipe early (``| head``) ends the command quietly.
 """
 
 from __future__ import annotations
@@ -13,21 +19,90 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn, TextIO
 
-from rules.batch import BatchFileError, run_batch, summary_text
-from rules.engine import Assessment, assess
-from rules.json_input import patient_from_json
-from rules.patient import Patient
-from rules.problems import INPUT_LEVEL, InputProblem
-from rules.report import to_markdown
-from rules.whatif import what_if
+from evidence import EvidenceDataError
 
 EXIT_BAD_INPUT = 2
+
+try:
+    from rules.batch import BatchFileError, partial_row, result_writer, run_batch, summary_text
+    from rules.engine import Assessment, assess
+    from rules.json_input import patient_from_json
+    from rules.patient import Patient
+    from rules.problems import INPUT_LEVEL, OUTPUT_LEVEL, InputProblem
+    from rules.report import to_markdown
+    from rules.whatif import what_if
+except EvidenceDataError as missing_data:  # every command needs the curated evidence
+    sys.stderr.write(f"error: {missing_data}\n")
+    raise SystemExit(EXIT_BAD_INPUT) from None
+
+MAX_INPUT_BYTES = 1 << 20  # a patient record is well under a kilobyte
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class _Interrupted(BaseException):
+    """A signal asked the command to stop (a BaseException, like KeyboardInterrupt, so no
+    ``except Exception`` on the way mistakes it for a fault)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signal = signal.Signals(signum)
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signal
+
+
+class _SignalGate:
+    """Where a stopping signal goes: raised at once, or held until a block that must not be
+    cut in two (writing and counting a row) is done.
+
+    Held in Python rather than masked in the kernel: a process-directed signal may be taken
+    by any thread (numpy's BLAS threads included), and its Python handler then runs in the
+    main thread wherever that thread is, mask or no mask."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending: int | None = None
+
+    def interrupt(self, signum: int, _: FrameType | None) -> None:
+        if self.holding:
+            self.pending = signum
+            return
+        raise _Interrupted(signum)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the stopping signals back until the block is done; they arrive right after."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+            if self.pending is not None:
+                signum, self.pending = self.pending, None
+                raise _Interrupted(signum)
+
+
+_GATE = _SignalGate()
+
+
+@contextlib.contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """Turn SIGINT, SIGTERM and SIGHUP into ``_Interrupted``, so clean-up code runs."""
+    previous = {signum: signal.signal(signum, _GATE.interrupt) for signum in STOPPING_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,13 +121,23 @@ def _fail(problems: Sequence[InputProblem]) -> int:
 
 
 def _read_text(source: str, stdin: TextIO) -> str | InputProblem:
+    """The whole input as text, read up to ``MAX_INPUT_BYTES`` (``/dev/zero`` ends too)."""
+    name = "standard input" if source == "-" else repr(source)
     try:
         if source == "-":
-            return stdin.read().removeprefix("\ufeff")
-        return Path(source).read_text(encoding="utf-8-sig")
+            raw = stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(source).open("rb") as stream:
+                raw = stream.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            return InputProblem(
+                field=INPUT_LEVEL,
+                message=f"{name} holds more than {MAX_INPUT_BYTES:,} bytes; "
+                "a patient record is a small JSON object",
+            )
+        return raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        name = "standard input" if source == "-" else repr(source)
         return InputProblem(field=INPUT_LEVEL, message=f"cannot read {name}: {reason}")
 
 
@@ -80,11 +165,17 @@ def _command_assess(arguments: argparse.Namespace) -> int:
         if arguments.format == "markdown"
         else json.dumps(output, indent=2, allow_nan=False) + "\n"
     )
+    return _write_output(text)
+
+
+def _write_output(text: str) -> int:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader has gone: main() ends quietly
     except OSError as error:
-        return _fail([InputProblem(field="(output)", message=f"cannot write: {error.strerror}")])
+        return _fail([InputProblem(field=OUTPUT_LEVEL, message=f"cannot write: {error.strerror}")])
     return 0
 
 
@@ -134,19 +225,45 @@ def _open_batch_input(source: str) -> TextIO | InputProblem:
         return InputProblem(field=INPUT_LEVEL, message=f"cannot read {source!r}: {error.strerror}")
 
 
-def _write_batch(source: TextIO, target: TextIO) -> None:
+class _StoppedEarlyError(Exception):
+    """The batch stopped after some rows were written to standard output."""
+
+    def __init__(self, cause: BatchFileError | _Interrupted, after_row: int) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.after_row = after_row
+
+
+def _write_batch(source: TextIO, target: TextIO, *, mark_partial: bool = False) -> None:
+    """Every output row to ``target``; with ``mark_partial``, a run that stops part-way ends
+    with a row saying so (on standard output, where rows already written stay)."""
     writer: csv.DictWriter[str] | None = None
+    written = 0
 
     def start(columns: tuple[str, ...]) -> None:
         nonlocal writer
-        writer = csv.DictWriter(target, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
+        writer = result_writer(target, columns)
 
     def write_row(row: dict[str, str]) -> None:
+        nonlocal written
         assert writer is not None  # noqa: S101 - run_batch calls start() before any row
-        writer.writerow(row)
+        with _GATE.held():  # a row is written whole and counted, or not at all
+            writer.writerow(row)
+            written += 1
 
-    sys.stderr.write(summary_text(run_batch(source, write_row, on_columns=start)))
+    try:
+        summary = run_batch(source, write_row, on_columns=start)
+    except (BatchFileError, _Interrupted) as error:
+        if not mark_partial or writer is None:
+            raise
+        why = (
+            f"interrupted by {error.signal.name}"
+            if isinstance(error, _Interrupted)
+            else "the input cannot be read further"
+        )
+        writer.writerow(partial_row(writer.fieldnames, written, why))
+        raise _StoppedEarlyError(error, written) from None
+    sys.stderr.write(summary_text(summary))
 
 
 def _new_file_mode(target: Path) -> int:
@@ -161,7 +278,10 @@ def _new_file_mode(target: Path) -> int:
 def _write_batch_file(source: TextIO, target: Path) -> None:
     """Write beside the target and move it into place only when the run completes.
 
-    A symbolic link is written through to its target; a device or pipe is written directly.
+    The temporary file is removed however the run ends short of that, a signal included;
+    only SIGKILL or a power cut can leave it, and its name (``OUT.csv.partial-*``) says what
+    it is. A symbolic link is written through to its target; a device or pipe is written
+    directly.
     """
     target = Path(os.path.realpath(target))
     if target.exists() and not target.is_file():
@@ -169,7 +289,7 @@ def _write_batch_file(source: TextIO, target: Path) -> None:
             _write_batch(source, stream)
         return
     mode = _new_file_mode(target)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.partial-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             _write_batch(source, stream)
@@ -203,18 +323,38 @@ def _command_batch(arguments: argparse.Namespace) -> int:
     source = _open_batch_input(arguments.file)
     if isinstance(source, InputProblem):
         return _fail([source])
+    name = "standard input" if arguments.file == "-" else repr(arguments.file)
     with source:
         try:
             if arguments.output is None:
-                _write_batch(source, sys.stdout)
+                _write_batch(source, sys.stdout, mark_partial=True)
             else:
                 _write_batch_file(source, Path(arguments.output))
+        except _StoppedEarlyError as stopped:
+            marked = f"the output stops after row {stopped.after_row} (its last row says so)"
+            if isinstance(stopped.cause, _Interrupted):
+                sys.stderr.write(
+                    f"error: {OUTPUT_LEVEL}: interrupted by {stopped.cause.signal.name}; {marked}\n"
+                )
+                return stopped.cause.exit_status
+            return _fail([InputProblem(field=INPUT_LEVEL, message=f"{name}: {stopped.cause}")])
+        except _Interrupted as interrupted:
+            if arguments.output is None:
+                raise
+            sys.stderr.write(
+                f"error: {OUTPUT_LEVEL}: interrupted by {interrupted.signal.name}; "
+                f"nothing was written to {arguments.output!r}\n"
+            )
+            return interrupted.exit_status
         except BatchFileError as error:
-            name = "standard input" if arguments.file == "-" else repr(arguments.file)
             return _fail([InputProblem(field=INPUT_LEVEL, message=f"{name}: {error}")])
+        except BrokenPipeError:
+            raise  # the reader has gone: main() ends quietly
         except OSError as error:
             if arguments.output is None:
-                problem = InputProblem(field="(output)", message=f"cannot write: {error.strerror}")
+                problem = InputProblem(
+                    field=OUTPUT_LEVEL, message=f"cannot write: {error.strerror}"
+                )
             else:
                 problem = InputProblem(
                     field="-o", message=f"cannot write {arguments.output!r}: {error.strerror}"
@@ -224,8 +364,7 @@ def _command_batch(arguments: argparse.Namespace) -> int:
 
 
 def _command_schema(_: argparse.Namespace) -> int:
-    sys.stdout.write(json.dumps(Patient.model_json_schema(), indent=2) + "\n")
-    return 0
+    return _write_output(json.dumps(Patient.model_json_schema(), indent=2) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,10 +403,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     arguments = build_parser().parse_args(argv)
-    status: int = arguments.run(arguments)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        return _fail([InputProblem(field=OUTPUT_LEVEL, message="standard output is closed")])
+    try:
+        with _stopping_on_signals():
+            status: int = arguments.run(arguments)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 128 + signal.SIGPIPE
+    except _Interrupted as interrupted:
+        sys.stderr.write(f"error: interrupted by {interrupted.signal.name}\n")
+        return interrupted.exit_status
     return status
 
 

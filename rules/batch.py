@@ -26,8 +26,18 @@ What an ok row carries besides the verdicts: ``provisional`` (true/false, as
 ``assess`` decides it: an unknown input that could change the first option, a
 first place decided by invasiveness alone, or no tissue diagnosis) and
 ``decisive_missing_inputs`` (those unknown inputs, joined by ``;``).
-- A bad row never stops the run. Only an unreadable source (no header, or text
-  that is not UTF-8) raises ``BatchFileError``.
+- A bad row never stops the run. Only an unreadable source raises
+  ``BatchFileError``: no header, a header of more than ``MAX_COLUMNS`` cells,
+  text that is not UTF-8, a record (one row, however many lines its quoted cells
+  span) longer than ``MAX_RECORD_CHARS``, or more rows than the caller's
+  ``max_rows`` (blank lines count: each is a row).
+
+Bounds: a record is read at most ``MAX_RECORD_CHARS`` characters at a time, so
+memory stays bounded even for input without line breaks; every cell up to that
+length is read as a cell (Python's csv module would otherwise stop at 131,072
+characters and read the rest of a quoted multi-line cell as new rows). Output
+is written as RFC 4180 CSV (CRLF line ends), so a carriage return or line feed
+inside an echoed cell is always quoted.
 """
 
 from __future__ import annotations
@@ -35,17 +45,17 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.case_library import case_by_slug
+from rules.case_library import teaching_cases
 from rules.catalog import Approach, Verdict
 from rules.engine import Evaluation, evaluate, provisional_reasons, rules_version
 from rules.patient import INPUT_FIELDS, FieldKind, Patient, field_kind
-from rules.problems import SHOWN_VALUE_MAX, InputProblem, parse_patient, shown
+from rules.problems import InputProblem, parse_patient, shown
 
 ACTUAL_APPROACH_COLUMN = "actual_approach"
 AGREES_COLUMN = "agrees"
@@ -85,6 +95,8 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
 AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
 ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
 _INPUT_FIELD_SET = frozenset(INPUT_FIELDS)
+MAX_RECORD_CHARS = 10 * 1024 * 1024  # far beyond any real row; the app's upload cap
+MAX_COLUMNS = 100  # the input has a few dozen fields
 TEMPLATE_CASES = (
     "seed_thoracic_lung_unfit",
     "seed_lumbar_sarcoma_frail",
@@ -93,10 +105,11 @@ TEMPLATE_CASES = (
 
 
 class RowStatus(StrEnum):
-    """Whether a row was assessed."""
+    """Whether a row was assessed; ``partial`` marks the last row of output that stopped early."""
 
     OK = "ok"
     ERROR = "error"
+    PARTIAL = "partial"
 
 
 class BatchFileError(ValueError):
@@ -140,13 +153,23 @@ def csv_row(patient: Patient, actual_approach: Approach | None = None) -> dict[s
     return cells
 
 
+def result_writer(stream: TextIO, columns: Sequence[str]) -> csv.DictWriter[str]:
+    """A CSV writer whose header is already written: RFC 4180, so a CR or LF in a cell is quoted.
+
+    (Python's writer quotes only the characters of its line terminator.)
+    """
+    writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    return writer
+
+
 def template_csv() -> str:
     """A header with every allowed column and three teaching cases, for download."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ALLOWED_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for slug in TEMPLATE_CASES:
-        writer.writerow(csv_row(case_by_slug(slug).patient))
+    buffer = io.StringIO(newline="")
+    writer = result_writer(buffer, ALLOWED_COLUMNS)
+    for case in teaching_cases():  # a case file that failed to load is left out
+        if case.slug in TEMPLATE_CASES:
+            writer.writerow(csv_row(case.patient))
     return buffer.getvalue()
 
 
@@ -168,8 +191,14 @@ def _read_header(cells: list[str]) -> _Header:
         columns[0] = columns[0].removeprefix("\ufeff").strip()
     if not any(columns):
         raise BatchFileError("no header: the first line must name the columns")
+    if len(columns) > MAX_COLUMNS:
+        raise BatchFileError(
+            f"the header has {len(columns)} columns, more than the {MAX_COLUMNS} allowed; "
+            f"the input has {len(ALLOWED_COLUMNS)} columns: {', '.join(ALLOWED_COLUMNS)}"
+        )
     problems: list[InputProblem] = []
-    allowed = ", ".join(ALLOWED_COLUMNS)
+    # Listed once: every row repeats the header's problems.
+    allowed = f"; allowed columns: {', '.join(ALLOWED_COLUMNS)}"
     for name, count in Counter(column for column in columns if column).items():
         if name not in _INPUT_FIELD_SET and name != ACTUAL_APPROACH_COLUMN:
             hint = (
@@ -179,13 +208,11 @@ def _read_header(cells: list[str]) -> _Header:
             )
             problems.append(
                 InputProblem(
-                    field=name
-                    if name.isprintable() and len(name) <= SHOWN_VALUE_MAX
-                    else shown(name),
-                    message=f"unknown column, so every row is an error{hint}; "
-                    f"allowed columns: {allowed}",
+                    field=name,
+                    message=f"unknown column, so every row is an error{hint}{allowed}",
                 )
             )
+            allowed = ""
         elif count > 1:
             problems.append(
                 InputProblem(
@@ -203,6 +230,17 @@ def _read_header(cells: list[str]) -> _Header:
         output_columns=output,
         empty_output={**dict.fromkeys(output, ""), "rules_version": rules_version()},
     )
+
+
+def partial_row(columns: Iterable[str], after_row: int, why: str) -> dict[str, str]:
+    """The row that ends output cut short, so a reader of the rows cannot take it as whole."""
+    row = dict.fromkeys(columns, "")
+    row.update(
+        row="",
+        status=RowStatus.PARTIAL.value,
+        errors=f"{why}: the output stops after row {after_row}",
+    )
+    return row
 
 
 def _cell_value(field: str, cell: str) -> str | bool:
@@ -372,10 +410,50 @@ def _record_assessment(
         tally.agreements += agrees
 
 
-def _records(reader: Any) -> Iterator[list[str] | InputProblem]:
+class _BoundedLines:
+    """The source's lines for the csv reader, refusing a record longer than ``MAX_RECORD_CHARS``.
+
+    A stream is read with ``readline(limit)``, so even input without line breaks is never
+    held whole; ``start_record`` is called at each record boundary.
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        readline = getattr(lines, "readline", None)
+        if callable(readline):
+            self._next_line: Callable[[], str] = lambda: str(readline(MAX_RECORD_CHARS + 1))
+        else:
+            iterator = iter(lines)
+            self._next_line = lambda: next(iterator, "")
+        self.record = 0
+        self._record_chars = 0
+
+    def start_record(self, number: int) -> None:
+        self.record = number
+        self._record_chars = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._next_line()
+        if not line:
+            raise StopIteration
+        self._record_chars += len(line)
+        if self._record_chars > MAX_RECORD_CHARS:
+            where = f"row {self.record}" if self.record else "the header"
+            stopped = f"; the output stops after row {self.record - 1}" if self.record > 1 else ""
+            raise BatchFileError(
+                f"{where} is longer than {MAX_RECORD_CHARS:,} characters (a quote never "
+                f"closed, or not a CSV file){stopped}"
+            )
+        return line
+
+
+def _records(reader: Any, lines: _BoundedLines) -> Iterator[list[str] | InputProblem]:
     """Each CSV record, or the problem that stood in its place."""
     while True:
         first_line = reader.line_num + 1
+        lines.start_record(lines.record + 1)
         try:
             yield next(reader)
         except StopIteration:
@@ -397,6 +475,7 @@ def run_batch(
     write_row: Callable[[dict[str, str]], None],
     progress: Callable[[int], None] | None = None,
     on_columns: Callable[[tuple[str, ...]], None] | None = None,
+    max_rows: int | None = None,
 ) -> BatchSummary:
     """Review every row of a CSV, handing each output row to ``write_row`` as it is made.
 
@@ -405,22 +484,33 @@ def run_batch(
     Streamlit upload wrapped as ``io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")``.
     ``on_columns`` receives the output header once, before any row;
     ``progress`` the number of rows done after each row.
-    Raises ``BatchFileError`` when there is no header or the text is not UTF-8.
+    Raises ``BatchFileError`` when the source cannot be read (see the module docstring),
+    including a row beyond ``max_rows``, after the rows before it were written.
     """
     tally = _Tally()
+    # Process-wide, but only ever raised to this one value: every record within the bound
+    # is read whole, so no cell is split into rows.
+    csv.field_size_limit(MAX_RECORD_CHARS)
+    bounded = _BoundedLines(lines)
     try:
         # strict: an unclosed quote at the end is an error, not one giant cell.
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(bounded, strict=True)
         first = next(reader, None)
         while first is not None and not any(cell.strip() for cell in first):
-            first = next(reader, None)  # blank lines above the header
+            bounded.start_record(0)  # each blank line above the header is bounded alone
+            first = next(reader, None)
         if first is None:
             raise BatchFileError("no header: the input is empty")
         header = _read_header(first)
         if on_columns is not None:
             on_columns(header.output_columns)
-        for record in _records(reader):
+        for record in _records(reader, bounded):
             number = tally.rows + 1
+            if max_rows is not None and number > max_rows:
+                raise BatchFileError(
+                    f"more than {max_rows:,} rows (blank lines count as rows); split the file "
+                    "or use the command line (python -m rules batch), which has no limit"
+                )
             if isinstance(record, InputProblem):
                 tally.rows += 1
                 row = dict(header.empty_output)

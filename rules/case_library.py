@@ -14,12 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence import registry
 from rules.catalog import Approach, Verdict
 from rules.engine import Assessment
 from rules.patient import Patient
+from rules.problems import parse_patient
 
 CASES_DIR = Path(__file__).with_name("cases")
 CASE_METADATA = ("title", "teaching_point", "evidence", "checks")
@@ -61,23 +62,79 @@ class TeachingCase(BaseModel):
     checks: CaseChecks
 
 
+class CaseFileError(ValueError):
+    """A teaching case file cannot be read or is not a valid case; the message names it."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"teaching case file {path.name!r} skipped: {reason}")
+
+
+class CaseLibrary(BaseModel):
+    """The cases that loaded, and one line for each file that did not."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cases: tuple[TeachingCase, ...]
+    problems: tuple[str, ...]
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
 def load_case(path: Path) -> TeachingCase:
-    """Read one case file; its patient fields are validated like any input."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """Read one case file; its patient fields are validated like any input.
+
+    Raises ``CaseFileError`` naming the file and the first thing wrong with it.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise CaseFileError(path, "not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        reason = f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        raise CaseFileError(path, reason) from None
+    except OSError as error:
+        raise CaseFileError(path, f"cannot be read: {error.strerror}") from None
+    if not isinstance(data, dict):
+        raise CaseFileError(path, "expected a JSON object of a case's fields")
     metadata = {key: data.pop(key) for key in CASE_METADATA if key in data}
-    case = TeachingCase.model_validate(
-        {"slug": path.stem, **metadata, "patient": Patient.model_validate(data)}
-    )
-    references = registry()
-    for reference_id in case.evidence:
-        references[reference_id]  # fails loudly, naming an unknown id
+    patient = parse_patient(data)
+    if isinstance(patient, list):
+        raise CaseFileError(path, str(patient[0]))
+    try:
+        case = TeachingCase.model_validate({"slug": path.stem, **metadata, "patient": patient})
+    except ValidationError as error:
+        raise CaseFileError(path, _first_problem(error)) from None
+    unknown = [reference for reference in case.evidence if reference not in registry()]
+    if unknown:
+        raise CaseFileError(path, f"unknown evidence id {', '.join(unknown)}")
     return case
 
 
+def load_library(directory: Path) -> CaseLibrary:
+    """Every case file in a directory, in file-name order; a bad file is skipped and named."""
+    cases: list[TeachingCase] = []
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            cases.append(load_case(path))
+        except CaseFileError as error:
+            problems.append(str(error))
+    return CaseLibrary(cases=tuple(cases), problems=tuple(problems))
+
+
 @cache
+def shipped_library() -> CaseLibrary:
+    """The shipped cases (``rules/cases/``), loaded once."""
+    return load_library(CASES_DIR)
+
+
 def teaching_cases() -> tuple[TeachingCase, ...]:
-    """Every shipped case, in file-name order."""
-    return tuple(load_case(path) for path in sorted(CASES_DIR.glob("*.json")))
+    """Every shipped case that loads, in file-name order."""
+    return shipped_library().cases
 
 
 def case_by_slug(slug: str) -> TeachingCase:

@@ -219,9 +219,40 @@ CASE_LABEL_MAX_LENGTH = 80
 MAX_VERTEBRAL_BODIES = 33  # the whole spine, coccyx included
 MAX_EXTRASPINAL_BONE_METASTASES = 999  # beyond any count a clinician would enter
 MAX_DEFICIT_HOURS = 8760  # one year
+MAX_SURVIVAL_MONTHS = 240  # twenty years: beyond it an estimate says "long", not a number
 SINS_ITEM_FIELDS = ("pain", "bone_lesion", "alignment", "collapse", "posterolateral")
-# A run of six or more digits, or a date, looks like a record number or a birth date.
-IDENTIFIER_PATTERN = re.compile(r"\d{6,}|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# What a privacy officer would expect a free-text label to be checked for, first match named.
+# Pattern matching finds formats, not people: a bare name cannot be recognised.
+IDENTIFIER_PATTERNS: dict[str, re.Pattern[str]] = {
+    "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "a date": re.compile(
+        r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b"  # 12/03/1950, 3.4.21
+        r"|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"  # 1950-03-12
+        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*{_MONTH}\b"  # 12 March, 1st of May
+        rf"|\b{_MONTH}\.?[\s./-]*\d{{1,4}}\b",  # March 12, Mar 1950
+        re.IGNORECASE,
+    ),
+    "a word that marks an identifier": re.compile(
+        r"\b(?:dob|d\.o\.b|born|date of birth|birth ?date|mrn|nhs|ssn|hospital (?:no|number))\b",
+        re.IGNORECASE,
+    ),
+    "a record number": re.compile(r"\d{5,}"),
+    "a phone number": re.compile(r"\+?\(?\d(?:[\s().-]{0,2}\d){6,}"),
+    "a title and a name": re.compile(r"\b(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+[A-Z][a-z'-]+"),
+    "a postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),
+}
+
+
+def identifier_kind(text: str) -> str | None:
+    """What identifier the text looks like ('a date', 'an email address'...), else None."""
+    for kind, pattern in IDENTIFIER_PATTERNS.items():
+        if pattern.search(text):
+            return kind
+    return None
 
 
 class FormGroup(StrEnum):
@@ -279,7 +310,6 @@ KPS_WORDS: dict[object, str] = {
     30: "30 - severely disabled, in hospital",
     20: "20 - very sick, active support needed",
     10: "10 - moribund",
-    0: "0 - dead",
 }
 ECOG_WORDS: dict[object, str] = {
     0: "0 - fully active",
@@ -352,7 +382,11 @@ class Patient(BaseModel):
             (),
             help=(
                 "A neutral teaching label such as 'Tumour board case 3'. Never a name, record "
-                "number or date of birth: anything that looks like an identifier is refused."
+                "number or date of birth. Labels that look like an identifier are refused: "
+                "dates (in numbers or words), numbers of five or more digits, phone numbers, "
+                "email addresses, postcodes, a title with a name (Mrs Patel) and words such as "
+                "DOB, born, MRN or NHS. This is pattern matching: it finds formats, not people, "
+                "and cannot recognise a name on its own, so never type one."
             ),
             what_if=(),
             allowed_note="never a patient identifier",
@@ -709,10 +743,10 @@ class Patient(BaseModel):
     kps: Annotated[
         int | None,
         Field(
-            ge=0,
+            ge=10,  # KPS 0 is death: nothing to assess
             le=100,
             multiple_of=10,
-            description="Karnofsky 0-100, steps of 10, before the current deficit.",
+            description="Karnofsky 10-100, steps of 10, before the current deficit.",
         ),
         Spec(
             "Karnofsky performance status (KPS)",
@@ -792,7 +826,10 @@ class Patient(BaseModel):
     expected_survival_months: Annotated[
         float | None,
         Field(
-            gt=0, allow_inf_nan=False, description="The clinician's estimate of survival in months."
+            gt=0,
+            le=MAX_SURVIVAL_MONTHS,
+            allow_inf_nan=False,
+            description="The clinician's estimate of survival in months.",
         ),
         Spec(
             "Expected survival (months)",
@@ -869,10 +906,17 @@ class Patient(BaseModel):
     @field_validator("case_label")
     @classmethod
     def _label_is_not_an_identifier(cls, value: str | None) -> str | None:
-        if value is not None and IDENTIFIER_PATTERN.search(value):
+        if value is None:
+            return None
+        if not value.isprintable():
             raise ValueError(
-                "looks like a patient identifier (a long number or a date); "
-                "use a neutral teaching label instead"
+                "holds a control character (a line break, tab or terminal escape); "
+                "use one line of plain text"
+            )
+        kind = identifier_kind(value)
+        if kind is not None:
+            raise ValueError(
+                f"looks like a patient identifier ({kind}); use a neutral teaching label instead"
             )
         return value or None
 
@@ -886,6 +930,26 @@ class Patient(BaseModel):
                     f"{KPS_ECOG_MAPPING_NAME}, ECOG {self.ecog} corresponds to KPS "
                     f"{' or '.join(str(k) for k in allowed)}; give one of them or make them agree"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _intact_grade_is_not_worsening(self) -> Self:
+        if _worsening_while_intact(self):
+            raise ValueError(
+                "frankel E (intact) and rapidly_progressive_deficit true contradict each other: "
+                "a worsening deficit means the grade is below E; correct one of them"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _no_compression_without_epidural_disease(self) -> Self:
+        name = _compression_at_bilsky_0(self)
+        if name is not None:
+            raise ValueError(
+                f"escc_grade 0 (bone only, no epidural disease) and {name} "
+                f"{getattr(self, name).value} contradict each other: there is nothing to "
+                f"compress the cord; correct the grade or leave {name} empty"
+            )
         return self
 
     @model_validator(mode="after")
@@ -903,6 +967,25 @@ class Patient(BaseModel):
                     + " allow; correct one of them or leave sins_total empty"
                 )
         return self
+
+
+COMPRESSION_FIELDS = ("compression_site", "compression_by")
+
+
+def _worsening_while_intact(patient: Patient) -> bool:
+    return patient.frankel is Frankel.E and patient.rapidly_progressive_deficit is True
+
+
+def _compression_at_bilsky_0(patient: Patient) -> str | None:
+    """The first compression field given although Bilsky 0 says there is no epidural disease."""
+    if patient.escc_grade is not EsccGrade.G0:
+        return None
+    return next((name for name in COMPRESSION_FIELDS if getattr(patient, name) is not None), None)
+
+
+def _contradicts_itself(patient: Patient) -> bool:
+    """Whether a check across fields other than the ranges (KPS/ECOG, SINS) would refuse it."""
+    return _worsening_while_intact(patient) or _compression_at_bilsky_0(patient) is not None
 
 
 INPUT_FIELDS: tuple[str, ...] = tuple(Patient.model_fields)
@@ -1030,6 +1113,8 @@ def sins_item_range_for(fields: Mapping[str, Any]) -> tuple[int, int]:
 CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
     "kps/ecog": ("kps", "ecog"),
     "sins_total": ("level", "sins_total", *SINS_ITEM_FIELDS),
+    "frankel/rapidly_progressive_deficit": ("frankel", "rapidly_progressive_deficit"),
+    **{f"escc_grade/{name}": ("escc_grade", name) for name in COMPRESSION_FIELDS},
 }
 
 
@@ -1051,9 +1136,9 @@ def _typed_what_if_values(name: str) -> tuple[object, ...]:
     return tuple(choices.get(str(raw), raw) for raw in what_if_values(name))
 
 
-def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:
-    """The what-if values of an unknown field that the model's checks across fields would
-    accept for this patient."""
+def _candidate_values(patient: Patient, name: str) -> tuple[object, ...]:
+    """The what-if values of an unknown field within the ranges the model checks across
+    fields (KPS beside ECOG, a SINS total beside its items)."""
     pair = field_spec(name).pairs_with
     if pair is not None and getattr(patient, pair) is not None:
         return ()  # the other scale already says it
@@ -1069,9 +1154,18 @@ def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:
 
 
 def consistent_variants(patient: Patient, name: str) -> list[Patient]:
-    """The patient with an unknown field set to each of its consistent what-if values
-    (copies, not re-validated: the hot path of what-if and the decisive search)."""
-    return [patient.model_copy(update={name: value}) for value in consistent_values(patient, name)]
+    """The patient with an unknown field set to each of its what-if values that the model's
+    checks across fields would accept (copies, not re-validated: the hot path of what-if
+    and the decisive search)."""
+    variants = (
+        patient.model_copy(update={name: value}) for value in _candidate_values(patient, name)
+    )
+    return [variant for variant in variants if not _contradicts_itself(variant)]
+
+
+def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:
+    """The values of ``consistent_variants``."""
+    return tuple(getattr(variant, name) for variant in consistent_variants(patient, name))
 
 
 def _check_every_field_has_a_spec() -> None:

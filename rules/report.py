@@ -14,7 +14,9 @@ DISCLAIMER = (
 
 
 def _escape(text: str) -> str:
-    """Neutralise Markdown control characters in free text."""
+    """Free text as one inert line: control characters become spaces, Markdown is escaped."""
+    text = "".join(character if character.isprintable() else " " for character in text)
+    text = " ".join(text.split())
     for character in "\\`*_{}[]<>()#+!|":
         text = text.replace(character, "\\" + character)
     return text

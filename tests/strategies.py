@@ -8,16 +8,15 @@ from hypothesis import strategies as st
 
 from rules import Patient
 from rules.patient import (
-    IDENTIFIER_PATTERN,
+    COMPRESSION_FIELDS,
     KPS_RANGE_BY_ECOG,
     FieldKind,
     field_choices,
     field_constraint,
     field_kind,
+    identifier_kind,
     sins_item_range_for,
 )
-
-SURVIVAL_MAX_MONTHS = 240.0
 
 
 def field_values(name: str) -> st.SearchStrategy[Any]:
@@ -35,12 +34,12 @@ def field_values(name: str) -> st.SearchStrategy[Any]:
         above = field_constraint(name, "gt")
         return st.floats(
             min_value=float(above if low is None else low),
-            max_value=float(SURVIVAL_MAX_MONTHS if high is None else high),
+            max_value=float(high),
             exclude_min=above is not None,
             allow_nan=False,
         )
     return st.text(max_size=int(field_constraint(name, "max_length") or 80)).filter(
-        lambda text: IDENTIFIER_PATTERN.search(text) is None
+        lambda text: text.isprintable() and identifier_kind(text) is None
     )
 
 
@@ -53,6 +52,11 @@ def patient_fields(draw: st.DrawFn) -> dict[str, Any]:
             fields[name] = draw(field_values(name))
     if "kps" in fields and "ecog" in fields:  # keep them in agreement
         fields["kps"] = draw(st.sampled_from(KPS_RANGE_BY_ECOG[fields["ecog"]]))
+    if fields.get("frankel") == "E" and fields.get("rapidly_progressive_deficit"):
+        fields["frankel"] = draw(st.sampled_from("ABCD"))  # a worsening deficit is below E
+    if fields.get("escc_grade") == "0":  # bone only: nothing compresses the cord
+        for name in COMPRESSION_FIELDS:
+            fields.pop(name, None)
     if "sins_total" in fields:  # within the range the given items allow
         low, high = sins_item_range_for(fields)
         fields["sins_total"] = draw(st.integers(low, high))

@@ -30,6 +30,7 @@ from app_pages.render import (
     FRIENDLY_ERROR,
     MARKDOWN_SPECIALS,
     NEED_NAMES,
+    WORD_BREAK,
     assessment_json,
     citation_markdown,
     download_name,
@@ -497,7 +498,8 @@ def test_escape_markdown_backslashes_every_special_character_and_keeps_the_rest(
     plain: str,
 ) -> None:
     escaped = escape_markdown(plain)
-    # Read back: a backslash always starts a pair, whose second character is the original.
+    # Read back: a backslash always starts a pair, whose second character is the original;
+    # a zero-width space is only ever added (any in the input is not printable).
     original, index = [], 0
     while index < len(escaped):
         if escaped[index] == "\\":
@@ -506,9 +508,36 @@ def test_escape_markdown_backslashes_every_special_character_and_keeps_the_rest(
             index += 2
         else:
             assert escaped[index] not in MARKDOWN_SPECIALS
-            original.append(escaped[index])
+            if escaped[index] != WORD_BREAK:
+                original.append(escaped[index])
             index += 1
-    assert "".join(original) == plain
+    shown_plain = "".join(c if c.isprintable() else " " for c in plain)
+    assert "".join(original) == shown_plain
+    assert re.search(r":[^\s\u200b]", escaped) is None  # no :icon:, :emoji: or https://
+    assert re.search(r"(?i)www\.", escaped) is None
+
+
+@pytest.mark.parametrize(
+    ("hostile", "escaped"),
+    [
+        pytest.param(":material/warning:", ":\u200bmaterial/warning:", id="icon"),
+        pytest.param(":smile:", ":\u200bsmile:", id="emoji"),
+        pytest.param(":red[colour]", ":\u200bred\\[colour\\]", id="colour"),
+        pytest.param(
+            "![x](https://evil.example/x.png)",
+            "\\!\\[x\\](https:\u200b//evil.example/x.png)",
+            id="image",
+        ),
+        pytest.param("see www.evil.example", "see www\u200b.evil.example", id="www_link"),
+        pytest.param("a@evil.example", "a\\@evil.example", id="email_link"),
+        pytest.param("one\n- two\r\x1b[2J", "one - two  \\[2J", id="line_breaks_and_escapes"),
+        pytest.param("kps: 40", "kps: 40", id="a_colon_before_a_space_stays"),
+    ],
+)
+def test_escape_markdown_defuses_streamlit_icons_colours_and_autolinks(
+    hostile: str, escaped: str
+) -> None:
+    assert escape_markdown(hostile) == escaped
 
 
 def test_ranking_lists_every_option_best_first_with_its_verdict() -> None:
@@ -608,11 +637,16 @@ def _ui_sources() -> list[Path]:
     return [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 
 
-def test_the_ui_renders_no_raw_html_and_touches_no_query_parameters() -> None:
+def test_the_ui_renders_no_raw_html_and_puts_no_input_in_the_address() -> None:
     for path in _ui_sources():
         source = path.read_text(encoding="utf-8")
-        for banned in ("unsafe_allow_html", "st.html", "query_params", "components.v1"):
+        for banned in ("unsafe_allow_html", "st.html", "components.v1"):
             assert banned not in source, f"{path.name} uses {banned}"
+        if path.name != "session_notice.py":
+            assert "query_params" not in source, f"{path.name} uses query_params"
+    # The one query parameter: a constant session mark, never an input.
+    notice = (ROOT / "app_pages" / "session_notice.py").read_text(encoding="utf-8")
+    assert re.findall(r"st\.query_params\[[^]]*\] = (\w+)", notice) == ["SESSION_MARKER_VALUE"]
 
 
 def test_caches_hold_only_static_data() -> None:

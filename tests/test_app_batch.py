@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
+import evidence
 from app_pages.batch import agreement_frame, provisional_count, results_csv, verdict_frame
 from app_pages.render import BANNER, FRIENDLY_ERROR
-from rules import Patient, assess
+from app_pages.session_notice import FORM_RESET_NOTICE, SESSION_MARKER, SESSION_MARKER_VALUE
+from evidence import EvidenceDataError
+from rules import Patient, assess, case_library
 from rules.batch import run_batch
+from rules.case_library import CASES_DIR, shipped_library
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -103,3 +113,133 @@ def test_provisional_rows_are_counted_only_when_the_output_has_the_column() -> N
         {"status": "error", "provisional": ""},
     ]
     assert provisional_count(rows) == 1
+
+
+# --- hostile uploads (issue 10) -------------------------------------------------------------
+
+HOSTILE_NAMES = (
+    "![x](https://evil.example/x.png)",
+    "[click](https://evil.example)",
+    "**bold**",
+    ":red[colour]",
+    "$\\LaTeX$",
+    ":material/warning:",
+    ":smile:",
+    "<img src=x onerror=alert(1)>",
+    "https://evil.example/auto",
+    "www.evil.example",
+    "`code`",
+    "# heading",
+)
+HOSTILE_CELLS = ("[x](https://evil.example)", "**b**\r\n- item", ":material/bolt:")
+# Markup Streamlit would render, looked for in the Markdown source of every message:
+# an unescaped special character, a colon glued to a word (icon, emoji, colour, URL), www.
+MARKUP = re.compile(r"(?<!\\)[\[\]*`$<>#!]|:(?=[^\s\u200b])|(?i:www\.)")
+
+
+def _message_bodies(at: AppTest) -> list[str]:
+    elements = [*at.error, *at.warning, *at.info, *at.success, *at.markdown, *at.caption]
+    return [str(element.value) for element in elements]
+
+
+def test_hostile_header_names_and_cells_render_as_plain_text() -> None:
+    header = ",".join(["level", "histology", "actual_approach", *(f'"{n}"' for n in HOSTILE_NAMES)])
+    cells = ",".join(f'"{cell}"' for cell in HOSTILE_CELLS) + "," * len(HOSTILE_NAMES)
+    at = _upload_and_run(
+        _batch_page(), f"{header}\r\n{cells}\r\nT8,lung,{',' * len(HOSTILE_NAMES)}\r\n"
+    )
+    assert not at.exception
+    headers = [body for body in _message_bodies(at) if body.startswith("Header")]
+    assert len(headers) == len(HOSTILE_NAMES)
+    for body in headers:
+        assert MARKUP.search(body) is None, body
+    metrics = {str(metric.label): str(metric.value) for metric in at.metric}
+    assert metrics["Rows"] == "2"
+    assert metrics["With errors"] == "2"
+
+
+def test_a_megabyte_of_blank_lines_is_refused_at_the_row_limit_with_one_message() -> None:
+    at = _upload_and_run(_batch_page(), "level,histology\n" + "\n" * (1 << 20))
+    assert not at.exception
+    (message,) = [str(error.value) for error in at.error]
+    assert message.startswith("The file cannot be read: more than 10,000 rows")
+    assert "blank lines count as rows" in message
+    assert not at.metric
+
+
+def test_text_that_is_not_utf8_is_refused_with_one_message() -> None:
+    at = _batch_page()
+    at.file_uploader(key="batch_upload").set_value(
+        ("cases.csv", b"level,histology\nT8,lung\nT8,\xe9\n", "text/csv")
+    ).run()
+    at.button(key="batch_run").click().run()
+    assert not at.exception
+    (message,) = [str(error.value) for error in at.error]
+    assert "not UTF-8 text" in message
+    assert "CSV UTF-8" in message
+
+
+@pytest.fixture
+def broken_case_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shipped cases plus one file that is not JSON."""
+    for case in CASES_DIR.glob("*.json"):
+        shutil.copy(case, tmp_path / case.name)
+    (tmp_path / "zz_broken.json").write_text('{"title": ', encoding="utf-8")
+    monkeypatch.setattr(case_library, "CASES_DIR", tmp_path)
+    shipped_library.cache_clear()
+    yield
+    shipped_library.cache_clear()
+
+
+@pytest.mark.usefixtures("broken_case_library")
+def test_a_bad_case_file_leaves_batch_review_working() -> None:
+    at = _upload_and_run(_batch_page(), SMALL_FILE)
+    assert not at.exception
+    assert FRIENDLY_ERROR not in [str(error.value) for error in at.error]
+    assert {str(metric.label): str(metric.value) for metric in at.metric}["Rows"] == "4"
+
+
+@pytest.mark.usefixtures("broken_case_library")
+def test_a_bad_case_file_is_named_on_the_case_library_and_the_rest_are_listed() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/case_library.py").run()
+    assert not at.exception
+    warnings = [str(warning.value) for warning in at.warning]
+    assert any(
+        "zz\\_broken.json" in warning and "not valid JSON" in warning for warning in warnings
+    )
+    assert len(shipped_library().cases) == len(list(CASES_DIR.glob("*.json")))
+    assert len(
+        [button for button in at.button if (button.key or "").startswith("load_case_")]
+    ) == len(shipped_library().cases)
+
+
+def test_unreadable_evidence_is_one_message_naming_the_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable() -> None:
+        raise EvidenceDataError(Path("/srv/evidence.json"), "is missing; restore it")
+
+    monkeypatch.setattr(evidence, "registry", unreadable)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [str(error.value) for error in at.error] == [
+        "The app cannot start: curated evidence data '/srv/evidence.json' is missing; restore it."
+    ]
+
+
+def test_a_new_session_in_a_tab_that_had_one_says_the_form_was_reset() -> None:
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.run()
+    assert FORM_RESET_NOTICE not in [str(w.value) for w in fresh.warning]
+    assert fresh.query_params[SESSION_MARKER] == SESSION_MARKER_VALUE
+    fresh.run()  # a rerun in the same session says nothing either
+    assert FORM_RESET_NOTICE not in [str(w.value) for w in fresh.warning]
+    reconnected = AppTest.from_file(APP, default_timeout=60)
+    reconnected.query_params[SESSION_MARKER] = SESSION_MARKER_VALUE
+    reconnected.run()
+    assert FORM_RESET_NOTICE in [str(w.value) for w in reconnected.warning]
+    reconnected.run()
+    assert FORM_RESET_NOTICE not in [str(w.value) for w in reconnected.warning]

@@ -21,11 +21,14 @@ from rules.batch import (
     AUDIT_OUTPUT_COLUMNS,
     BATCH_OUTPUT_COLUMNS,
     ERROR_SEPARATOR,
+    MAX_COLUMNS,
+    MAX_RECORD_CHARS,
     ROW_LEVEL,
     VERDICT_COLUMNS,
     BatchFileError,
     BatchSummary,
     csv_row,
+    result_writer,
     run_batch,
     template_csv,
 )
@@ -285,14 +288,13 @@ def test_text_that_is_not_utf8_is_a_file_error() -> None:
 
 
 def test_quoted_cell_may_hold_a_line_break_and_stays_one_row() -> None:
-    rows, _ = run_text('level,histology,case_label\nT8,lung,"two\nlines"\nT9,lung,\n')
+    rows, _ = run_text('level,histology\n"T8\n",lung\nT9,lung\n')
     assert [row["row"] for row in rows] == ["1", "2"]
     assert [row["status"] for row in rows] == ["ok", "ok"]
 
 
 def test_unparseable_row_is_an_error_and_the_run_goes_on() -> None:
-    too_long = "x" * (csv.field_size_limit() + 1)
-    rows, _ = run_text(f"level,histology,case_label\nT8,lung,{too_long}\nT9,lung,\n")
+    rows, _ = run_text('level,histology,case_label\nT8,lung,"x"y\nT9,lung,\n')
     assert [row["status"] for row in rows] == ["error", "ok"]
     assert error_fields(rows[0]) == [ROW_LEVEL]
 
@@ -587,3 +589,123 @@ def test_boolean_columns_are_exactly_the_yes_no_fields() -> None:
 def test_template_header_covers_every_input_field() -> None:
     header = next(csv.reader(io.StringIO(template_csv())))
     assert set(INPUT_FIELDS) <= set(header)
+
+
+# --- hostile files (issue 10) ------------------------------------------------------------
+
+
+def read_back(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_a_carriage_return_in_an_echoed_cell_is_quoted_so_rows_read_back_as_written() -> None:
+    rows, summary = run_text('level,histology,actual_approach\nT8,lung,"a\rb"\nT9,lung,x\n')
+    buffer = io.StringIO(newline="")
+    writer = result_writer(buffer, summary.columns)
+    writer.writerows(rows)
+    records = read_back(buffer.getvalue())
+    assert len(records) == 3  # the header and the two rows
+    assert records[1][summary.columns.index(ACTUAL_APPROACH_COLUMN)] == "a\rb"
+
+
+def test_a_cell_longer_than_the_csv_default_limit_is_that_rows_error_and_no_row_is_lost() -> None:
+    long_cell = "x" * 200_000
+    rows, summary = run_text(
+        f'level,histology,case_label\nT8,lung,"first\n{long_cell}\nlast"\nT9,lung,\nL4,renal,\n'
+    )
+    assert [(row["row"], row["status"]) for row in rows] == [
+        ("1", "error"),
+        ("2", "ok"),
+        ("3", "ok"),
+    ]
+    assert error_fields(rows[0]) == ["case_label"]
+    assert len(rows[0]["errors"]) < 600
+    assert summary.rows == 3
+
+
+def test_a_record_longer_than_the_bound_stops_the_run_with_one_line_and_is_never_held() -> None:
+    endless = io.StringIO("level,histology\nT8,lung\n" + "x" * (MAX_RECORD_CHARS + 10))
+    written: list[dict[str, str]] = []
+    with pytest.raises(BatchFileError, match=r"row 2 is longer than 10,485,760 characters"):
+        run_batch(endless, written.append)
+    assert [row["row"] for row in written] == ["1"]
+
+
+def test_many_blank_lines_above_the_header_are_not_one_long_record() -> None:
+    rows, _ = run_text("\n" * (MAX_RECORD_CHARS + 1) + "level,histology\nT8,lung\n")
+    assert [(row["row"], row["status"]) for row in rows] == [("1", "ok")]
+
+
+def test_blank_lines_count_towards_the_row_limit() -> None:
+    written: list[dict[str, str]] = []
+    with pytest.raises(BatchFileError, match=r"more than 5 rows \(blank lines count as rows\)"):
+        run_batch(io.StringIO("level,histology\n" + "\n" * 1_000_000), written.append, max_rows=5)
+    assert len(written) == 5
+
+
+def test_a_file_of_exactly_the_row_limit_is_reviewed_whole() -> None:
+    rows: list[dict[str, str]] = []
+    summary = run_batch(io.StringIO("level,histology\n" + "T8,lung\n" * 5), rows.append, max_rows=5)
+    assert summary.rows == 5
+
+
+def test_a_header_with_more_columns_than_allowed_is_a_file_error() -> None:
+    header = ",".join(f"c{n}" for n in range(MAX_COLUMNS + 1))
+    with pytest.raises(BatchFileError, match=f"the header has {MAX_COLUMNS + 1} columns"):
+        run_text(header + "\nT8\n")
+
+
+def test_the_allowed_columns_are_listed_once_however_many_columns_are_unknown() -> None:
+    rows, _ = run_text("level,histology,a,b,c\nT8,lung,,,\n")
+    assert error_fields(rows[0]) == ["a", "b", "c"]
+    assert rows[0]["errors"].count("allowed columns: case_label") == 1
+
+
+def test_cli_batch_refuses_a_hard_link_to_its_input(tmp_path: Path) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_text("level,histology\nT8,lung\n", encoding="utf-8")
+    twin = tmp_path / "twin.csv"
+    twin.hardlink_to(source)
+    result = run_cli("batch", str(twin), "-o", str(source))
+    assert result.returncode == EXIT_BAD_INPUT
+    assert result.stderr.decode().strip().endswith("is the input file; choose another output")
+    assert source.read_text(encoding="utf-8") == "level,histology\nT8,lung\n"
+
+
+CELL_ALPHABET = st.characters(codec="utf-8") | st.sampled_from(',"\r\n\t \x00;')
+OVERSIZED_CELL = st.builds(
+    lambda character, length: character * length,
+    st.sampled_from('x\n",'),
+    st.integers(131_000, 132_000),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(
+        st.lists(st.text(CELL_ALPHABET, max_size=12) | OVERSIZED_CELL, max_size=6), max_size=8
+    ),
+    quote_all=st.booleans(),
+    line_end=st.sampled_from(("\r\n", "\n")),
+)
+def test_any_csv_gives_exactly_one_output_row_per_input_record(
+    records: list[list[str]], quote_all: bool, line_end: str
+) -> None:
+    # Python's writer quotes only its own line end: with "\n" a lone CR is quoted by hand.
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=line_end).writerow(ALLOWED_COLUMNS)
+    for record in records:
+        lone_cr = line_end == "\n" and any("\r" in cell for cell in record)
+        if quote_all or lone_cr:
+            csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator=line_end).writerow(record)
+        else:
+            csv.writer(buffer, lineterminator=line_end).writerow(record)
+    csv.field_size_limit(MAX_RECORD_CHARS)  # the reference reader must read big cells too
+    assert len(list(csv.reader(io.StringIO(buffer.getvalue(), newline="")))) == len(records) + 1
+    rows, summary = run_text(buffer.getvalue())
+    assert [row["row"] for row in rows] == [str(n) for n in range(1, len(records) + 1)]
+    assert summary.rows == len(records)
+    for row, record in zip(rows, records, strict=True):
+        if any(len(cell) > 131_072 for cell in record):
+            assert row["status"] == "error"
+            assert len(row["errors"]) < 5000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from evidence import registry
 from rules import RULES, Approach, Assessment, Verdict, assess
 from rules.case_library import (
     CASES_DIR,
+    CaseFileError,
     TeachingCase,
     load_case,
+    load_library,
     teaching_cases,
 )
 from rules.catalog import GivesReason
@@ -114,5 +117,44 @@ def test_case_with_an_unknown_evidence_id_fails_naming_it(tmp_path: Path) -> Non
     source["evidence"] = ["no_such_paper_2099"]
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(source), encoding="utf-8")
-    with pytest.raises(KeyError, match="no_such_paper_2099"):
+    with pytest.raises(CaseFileError, match=r"broken\.json.*no_such_paper_2099"):
         load_case(path)
+
+
+def test_every_shipped_case_file_loads() -> None:
+    assert load_library(CASES_DIR).problems == ()
+
+
+GOOD_CASE = "incomplete_record.json"
+BROKEN_CASES: list[tuple[str, str, str]] = [
+    ("truncated.json", '{"title": ', "not valid JSON (line 1, column 11"),
+    ("list.json", "[1, 2]", "expected a JSON object"),
+    ("latin1.json", "\udcff", "not UTF-8 text"),
+    ("empty.json", "{}", "level: is required"),
+    ("no_title.json", "NO_TITLE", "title: Field required"),
+    ("bad_kps.json", "KPS_0", "kps: "),
+]
+
+
+def write_broken_library(directory: Path) -> None:
+    """A copy of one good case beside one file of each kind of damage."""
+    shutil.copy(CASES_DIR / GOOD_CASE, directory / GOOD_CASE)
+    good = json.loads((CASES_DIR / GOOD_CASE).read_text(encoding="utf-8"))
+    for name, text, _ in BROKEN_CASES:
+        if text == "KPS_0":
+            text = json.dumps({**good, "kps": 0})
+        elif text == "NO_TITLE":
+            text = json.dumps({key: value for key, value in good.items() if key != "title"})
+        (directory / name).write_bytes(text.encode("utf-8", "surrogateescape"))
+
+
+def test_bad_case_files_are_skipped_each_named_in_one_line(tmp_path: Path) -> None:
+    write_broken_library(tmp_path)
+    library = load_library(tmp_path)
+    assert [case.slug for case in library.cases] == [Path(GOOD_CASE).stem]
+    expected = sorted(BROKEN_CASES)
+    assert len(library.problems) == len(expected)
+    for problem, (name, _, reason) in zip(library.problems, expected, strict=True):
+        assert problem.startswith(f"teaching case file {name!r} skipped: "), problem
+        assert reason in problem, problem
+        assert "\n" not in problem

@@ -94,7 +94,11 @@ BOUNDARIES: list[Any] = [
     ),
     pytest.param("c05_higher_risk_anterior", {"kps": 60}, {"kps": 70}, id="C5_kps_60_vs_70"),
     pytest.param(
-        "c06_decompression_need_unknown", {"escc_grade": None}, {"escc_grade": "0"}, id="C6"
+        "c06_decompression_need_unknown",
+        {"escc_grade": None},
+        # Bilsky 0 means no epidural disease, so no compression site or cause either.
+        {"escc_grade": "0", "compression_site": None, "compression_by": None},
+        id="C6",
     ),
     pytest.param(
         "c07_endoscopic_intact_neurology", {"frankel": "E"}, {"frankel": "D"}, id="C7_E_vs_D"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +407,179 @@ def test_batch_refuses_to_write_over_its_own_input(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert result.stderr.strip().endswith("is the input file; choose another output")
         assert source.read_text(encoding="utf-8") == "level,histology\nT8,lung\n"
+
+
+# --- hostile input and faults (issue 10) ------------------------------------------------------
+
+INTERRUPTING = [
+    pytest.param(signal.SIGTERM, id="sigterm"),
+    pytest.param(signal.SIGHUP, id="sighup"),
+    pytest.param(signal.SIGINT, id="sigint"),
+]
+WAIT_SECONDS = 30
+
+
+def test_assess_of_an_endless_file_stops_at_the_bound_with_one_line() -> None:
+    result = run_cli("assess", "/dev/zero")
+    assert result.returncode == EXIT_BAD_INPUT
+    assert error_lines(result) == [
+        "error: (input): '/dev/zero' holds more than 1,048,576 bytes; "
+        "a patient record is a small JSON object"
+    ]
+
+
+def test_assess_of_oversized_standard_input_stops_at_the_bound_with_one_line() -> None:
+    result = run_cli("assess", "-", stdin=" " * (2 << 20))
+    assert result.returncode == EXIT_BAD_INPUT
+    (line,) = error_lines(result)
+    assert line.startswith("error: (input): standard input holds more than 1,048,576 bytes")
+
+
+def test_a_closed_standard_output_gives_one_line_not_a_traceback() -> None:
+    result = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m rules schema >&-'],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == EXIT_BAD_INPUT
+    assert error_lines(result) == ["error: (output): standard output is closed"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rules", "assess", str(SEED), "--what-if"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()  # like `| head -c 0`: the reader is gone before the first write
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=WAIT_SECONDS) == 128 + signal.SIGPIPE
+    assert stderr == ""
+
+
+def test_terminal_escapes_and_huge_keys_are_escaped_and_cut_in_error_lines() -> None:
+    hostile = {**GOOD, "\x1b[31mred\x1b[0m": 1, "k" * 1_000_000: 1, "a\nb": 1}
+    result = assess_stdin(hostile)
+    assert result.returncode == EXIT_BAD_INPUT
+    lines = error_lines(result)
+    assert len(lines) == 3
+    assert "\x1b" not in result.stderr
+    assert all(len(line) < 1000 for line in lines), [len(line) for line in lines]
+    assert lines[0].startswith("error: '\\x1b[31mred\\x1b[0m': unknown field")
+    assert lines[1].startswith("error: 'kkkkkkkkk")
+    assert "(1000000 characters)" in lines[1]
+    assert lines[2].startswith("error: 'a\\nb': unknown field")
+
+
+def test_a_repeated_hostile_key_is_escaped_in_its_error_line() -> None:
+    result = run_cli("assess", "-", stdin='{"level": "T8", "\\u001b[2J": 1, "\\u001b[2J": 2}')
+    assert error_lines(result) == ["error: '\\x1b[2J': given more than once; give each field once"]
+
+
+@pytest.mark.parametrize("signum", INTERRUPTING)
+def test_an_interrupted_batch_leaves_no_file_and_says_so(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    target = tmp_path / "out.csv"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rules", "batch", "-", "-o", str(target)],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stderr is not None
+    process.stdin.write("level,histology\nT8,lung\n")
+    process.stdin.flush()  # and keep it open: the run waits for more rows
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signum)
+    stderr = process.stderr.read()
+    assert process.wait(timeout=WAIT_SECONDS) == 128 + signum
+    process.stdin.close()
+    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in stderr
+    assert [line for line in stderr.splitlines() if line] == [
+        f"error: (output): interrupted by {signum.name}; nothing was written to {str(target)!r}"
+    ]
+
+
+@pytest.mark.parametrize("signum", INTERRUPTING)
+def test_an_interrupted_batch_on_standard_output_ends_with_a_row_marking_it_partial(
+    signum: signal.Signals,
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rules", "batch", "-"],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdin.write("level,histology\nT8,lung\nT9,lung\n")
+    process.stdin.flush()
+    lines = [process.stdout.readline() for _ in range(3)]  # header and two rows
+    process.send_signal(signum)
+    rest = process.stdout.read()
+    assert process.wait(timeout=WAIT_SECONDS) == 128 + signum
+    process.stdin.close()
+    records = list(csv.reader(io.StringIO("".join(lines) + rest, newline="")))
+    assert [record[:2] for record in records[1:]] == [["1", "ok"], ["2", "ok"], ["", "partial"]]
+    assert records[-1][2] == f"interrupted by {signum.name}: the output stops after row 2"
+    stderr = process.stderr.read()
+    assert "Traceback" not in stderr
+    assert f"interrupted by {signum.name}" in stderr
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    for package in ("rules", "evidence"):
+        shutil.copytree(
+            REPO_ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        pytest.param(None, "missing", id="missing"),
+        pytest.param('[{"id": ', "not valid JSON", id="truncated"),
+        pytest.param('[{"id": "x"}]', "record 1 (id 'x')", id="bad_record"),
+        pytest.param('{"id": "x"}', "expected a list of records", id="not_a_list"),
+    ],
+)
+@pytest.mark.parametrize("command", [["schema"], ["assess", "-"], ["batch", "-"]])
+def test_missing_or_corrupt_evidence_gives_one_line_naming_the_file(
+    tmp_path: Path, damage: str | None, reason: str, command: list[str]
+) -> None:
+    project = _project_copy(tmp_path)
+    data = project / "evidence" / "data" / "evidence.json"
+    if damage is None:
+        data.unlink()
+    else:
+        data.write_text(damage, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "rules", *command],
+        cwd=project,
+        input=json.dumps(GOOD),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == EXIT_BAD_INPUT
+    (line,) = error_lines(result)
+    assert line.startswith(f"error: curated evidence data {str(data)!r} ")
+    assert reason in line

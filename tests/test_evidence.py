@@ -10,6 +10,7 @@ import pytest
 
 from evidence import (
     EVIDENCE_LEVELS,
+    EvidenceDataError,
     Reference,
     UnknownReferenceError,
     Verification,
@@ -194,3 +195,44 @@ def test_a_guideline_is_labelled_as_graded_by_its_own_panel() -> None:
     assert minimal_reference(design="guideline").level_of_evidence == (
         "Guideline (graded by its own panel)"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        pytest.param(None, "is missing; restore it from the repository", id="missing"),
+        pytest.param(
+            b'[{"id": ', "is not valid JSON (line 1, column 9: Expecting value)", id="truncated"
+        ),
+        pytest.param(b"\xff[]", "is not UTF-8 text", id="not_utf8"),
+        pytest.param(b'{"id": "x"}', "expected a list of records at the top level", id="object"),
+        pytest.param(
+            b'[{"id": "x"}]', "record 1 (id 'x') is not valid: authors: Field", id="field"
+        ),
+        pytest.param(b"[1]", "record 1 is not valid: ", id="not_a_record"),
+    ],
+)
+def test_unreadable_evidence_data_is_one_line_naming_the_file(
+    tmp_path: Path, content: bytes | None, reason: str
+) -> None:
+    path = tmp_path / "evidence.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(EvidenceDataError) as raised:
+        load_registry(path)
+    message = str(raised.value)
+    assert message.startswith(f"curated evidence data {str(path)!r} {reason}")
+    assert "\n" not in message
+
+
+def test_repeated_evidence_ids_are_one_line_naming_the_file(tmp_path: Path) -> None:
+    record = json.loads(DATA_FILE.read_text(encoding="utf-8"))[0]
+    path = tmp_path / "evidence.json"
+    path.write_text(json.dumps([record, record]), encoding="utf-8")
+    with pytest.raises(EvidenceDataError, match="duplicate evidence ids"):
+        load_registry(path)
+
+
+def test_an_unreadable_evidence_path_names_the_reason(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceDataError, match="cannot be read: Is a directory"):
+        load_registry(tmp_path)

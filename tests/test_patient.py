@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from rules import Patient, parse_patient
-from rules.patient import KPS_RANGE_BY_ECOG, EsccGrade, Frankel, Level
+from rules.patient import KPS_RANGE_BY_ECOG, EsccGrade, Frankel, Level, consistent_variants
 from rules.problems import InputProblem
 
 GOOD: dict[str, Any] = {"level": "T8", "histology": "lung"}
@@ -140,24 +140,61 @@ def test_contradictory_kps_and_ecog_are_rejected_naming_both() -> None:
 
 
 @pytest.mark.parametrize(
-    "label",
+    ("label", "kind"),
     [
-        "MRN 12345678",
-        "01/02/1960",
-        "born 1960-02-01",
-        "admitted 3.4.21",
-        "case 1234567",
+        pytest.param("MRN 12345678", "a word that marks an identifier", id="mrn"),
+        pytest.param("01/02/1960", "a date", id="numeric_date"),
+        pytest.param("born 1960-02-01", "a date", id="iso_date"),
+        pytest.param("admitted 3.4.21", "a date", id="dotted_date"),
+        pytest.param("case 1234567", "a record number", id="long_number"),
+        pytest.param("record 54321", "a record number", id="five_digit_record"),
+        pytest.param("John Smith DOB 12/03/1950", "a date", id="name_with_numeric_dob"),
+        pytest.param("Jane Doe, born 1950", "a word that marks an identifier", id="born"),
+        pytest.param("J Smith dob 1950", "a word that marks an identifier", id="dob_word"),
+        pytest.param("J. Smith 12 March 1950", "a date", id="text_date"),
+        pytest.param("seen March 12, 1950", "a date", id="month_first_date"),
+        pytest.param("seen 12-Mar-50", "a date", id="abbreviated_month"),
+        pytest.param("admitted 1st of May", "a date", id="ordinal_date"),
+        pytest.param("jane.doe@example.org", "an email address", id="email"),
+        pytest.param("Tel 020 7946 0958", "a phone number", id="phone_spaced"),
+        pytest.param("+44 7700 900 123", "a phone number", id="phone_international"),
+        pytest.param("(020) 7946-0958", "a phone number", id="phone_brackets"),
+        pytest.param("NHS 943 476 5919", "a word that marks an identifier", id="nhs_spaced"),
+        pytest.param("943-476-5919", "a phone number", id="nhs_dashed"),
+        pytest.param("ref 078-05-1120", "a phone number", id="ssn_like"),
+        pytest.param("Mrs Patel, bed 4", "a title and a name", id="title_and_name"),
+        pytest.param("lives SW1A 1AA", "a postcode", id="postcode"),
     ],
 )
-def test_case_label_that_looks_like_an_identifier_is_rejected(label: str) -> None:
+def test_case_label_that_looks_like_an_identifier_is_rejected(label: str, kind: str) -> None:
     (problem,) = problems({**GOOD, "case_label": label})
     assert problem.field == "case_label"
-    assert "identifier" in problem.message
+    assert problem.message.startswith(f"looks like a patient identifier ({kind})")
+    assert label not in problem.message
 
 
 @pytest.mark.parametrize(
     "label",
-    ["Seed: lumbar sarcoma, recent radiation", "Teaching case 3", "T8 lung, KPS 40"],
+    ["line\nbreak", "tab\there", "escape \x1b[2J", "bell\x07", "nul\x00"],
+)
+def test_case_label_with_a_control_character_is_rejected_naming_the_field(label: str) -> None:
+    (problem,) = problems({**GOOD, "case_label": label})
+    assert problem.field == "case_label"
+    assert "control character" in problem.message
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Seed: lumbar sarcoma, recent radiation",
+        "Teaching case 3",
+        "T8 lung, KPS 40",
+        "Tumour board 2025, case 12",
+        "L4 renal, ECOG 2, Bilsky 1c",
+        "Case from the May tumour board",
+        "Dr's teaching set, case 7",
+        "Breast, 3 levels, SINS 11",
+    ],
 )
 def test_neutral_teaching_label_is_accepted(label: str) -> None:
     assert Patient.model_validate({**GOOD, "case_label": label}).case_label == label
@@ -187,3 +224,81 @@ def test_input_that_is_not_an_object_is_one_problem(data: object) -> None:
 
 def test_parse_patient_returns_the_patient_for_good_input() -> None:
     assert parse_patient(GOOD) == Patient.model_validate(GOOD)
+
+
+# --- contradictions and bounds (issue 10) ---------------------------------------------------
+
+
+def test_kps_0_is_refused_naming_the_field() -> None:
+    (problem,) = problems({**GOOD, "kps": 0})
+    assert problem.field == "kps"
+    assert "from 10 to 100 in steps of 10" in problem.message
+
+
+def test_an_astronomical_survival_estimate_is_refused_naming_the_field() -> None:
+    (problem,) = problems({**GOOD, "expected_survival_months": 1e308})
+    assert problem.field == "expected_survival_months"
+    assert "less than or equal to 240" in problem.message
+
+
+def test_frankel_e_with_a_rapidly_progressive_deficit_is_refused_naming_both() -> None:
+    (problem,) = problems({**GOOD, "frankel": "E", "rapidly_progressive_deficit": True})
+    assert problem.field == "frankel/rapidly_progressive_deficit"
+    assert problem.message.startswith("frankel E (intact) and rapidly_progressive_deficit true")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("compression_site", "circumferential"),
+        ("compression_site", "anterior"),
+        ("compression_by", "bone"),
+    ],
+)
+def test_bilsky_0_with_a_compression_is_refused_naming_both(field: str, value: str) -> None:
+    (problem,) = problems({**GOOD, "escc_grade": "0", field: value})
+    assert problem.field == f"escc_grade/{field}"
+    assert problem.message.startswith(f"escc_grade 0 (bone only, no epidural disease) and {field}")
+
+
+def test_both_compression_fields_at_bilsky_0_are_each_named() -> None:
+    found = problems(
+        {**GOOD, "escc_grade": "0", "compression_site": "posterior", "compression_by": "both"}
+    )
+    assert sorted(problem.field for problem in found) == [
+        "escc_grade/compression_by",
+        "escc_grade/compression_site",
+    ]
+
+
+def test_the_contradictions_are_checked_even_when_another_field_is_wrong() -> None:
+    found = problems({**GOOD, "kps": 5, "frankel": "E", "rapidly_progressive_deficit": True})
+    assert sorted(problem.field for problem in found) == [
+        "frankel/rapidly_progressive_deficit",
+        "kps",
+    ]
+
+
+def test_agreeing_neighbours_of_the_contradictions_are_accepted() -> None:
+    for data in (
+        {"frankel": "D", "rapidly_progressive_deficit": True},
+        {"frankel": "E", "rapidly_progressive_deficit": False},
+        {"escc_grade": "1a", "compression_site": "circumferential"},
+        {"escc_grade": "0", "compression_site": None},
+    ):
+        assert isinstance(Patient.model_validate({**GOOD, **data}), Patient)
+
+
+def test_what_if_never_tries_a_value_the_checks_across_fields_refuse() -> None:
+    rapid = Patient.model_validate({**GOOD, "rapidly_progressive_deficit": True})
+    assert "E" not in [p.frankel for p in consistent_variants(rapid, "frankel")]
+    intact = Patient.model_validate({**GOOD, "frankel": "E"})
+    assert [
+        p.rapidly_progressive_deficit
+        for p in consistent_variants(intact, "rapidly_progressive_deficit")
+    ] == [False]
+    sited = Patient.model_validate({**GOOD, "compression_site": "anterior"})
+    assert "0" not in [p.escc_grade for p in consistent_variants(sited, "escc_grade")]
+    bone_only = Patient.model_validate({**GOOD, "escc_grade": "0"})
+    assert consistent_variants(bone_only, "compression_site") == []
+    assert consistent_variants(bone_only, "compression_by") == []

@@ -106,6 +106,17 @@ def test_markdown_escapes_free_text() -> None:
     assert "\\[click\\]" in text
 
 
+def test_markdown_keeps_a_label_with_control_characters_on_one_inert_line() -> None:
+    # The model refuses such a label; a copy that skipped validation must still not inject.
+    patient = Patient.model_validate({"level": "T8", "histology": "lung"})
+    hostile = patient.model_copy(update={"case_label": "a\n- injected\x1b[2J\rb"})
+    text = to_markdown(assess(hostile), TODAY)
+    (line,) = [line for line in text.splitlines() if line.startswith("Case: ")]
+    assert line == "Case: a - injected \\[2J b"
+    assert "\x1b" not in text
+    assert "\r" not in text
+
+
 def test_latin_1_folding_keeps_meaning_of_arrows_and_dashes() -> None:
     assert latin_1("a \u2192 b \u2013 c \u2265 3") == "a -> b - c >= 3"
     assert latin_1("Müller") == "Müller"

@@ -57,7 +57,7 @@ def test_assess_out_of_range_value_uses_the_cores_message(client: TestClient) ->
             "resource": None,
             "field": "kps",
             "message": "input should be a multiple of 10 (got 55); "
-            "allowed: a whole number from 0 to 100 in steps of 10",
+            "allowed: a whole number from 10 to 100 in steps of 10",
         }
     ]
 
@@ -101,7 +101,7 @@ def test_hook_out_of_range_value_names_the_observation_and_field(client: TestCli
             "resource": "Observation/kps",
             "field": "kps",
             "message": "input should be a multiple of 10 (got 45); "
-            "allowed: a whole number from 0 to 100 in steps of 10",
+            "allowed: a whole number from 10 to 100 in steps of 10",
         }
     ]
 

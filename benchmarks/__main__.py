@@ -253,9 +253,9 @@ def _random_patient(rng: random.Random, number: int) -> Patient:
             continue
         fields[name] = rng.choice(choices) if info.is_required() else maybe(choices)
     patient = parse_patient(fields)
-    if isinstance(patient, list):  # a drawn total can disagree with the drawn items: drop it
-        for problem in patient:
-            fields[problem.field] = None
+    if isinstance(patient, list):  # drawn fields can disagree (a total with its items): drop
+        for problem in patient:  # the field a check names last ("kps/ecog": ecog)
+            fields[problem.field.split("/")[-1]] = None
         patient = Patient.model_validate(fields)
     return patient
 

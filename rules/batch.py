@@ -47,13 +47,13 @@ import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from pydantic import BaseModel, ConfigDict
 
 from rules.case_library import teaching_cases
 from rules.catalog import Approach, Verdict
-from rules.engine import Evaluation, evaluate, provisional_reasons, rules_version
+from rules.engine import Evaluation, evaluate, provisional_reasons_of_many, rules_version
 from rules.patient import INPUT_FIELDS, FieldKind, Patient, field_kind
 from rules.problems import InputProblem, parse_patient, shown
 
@@ -95,6 +95,9 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
 AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
 ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
 _INPUT_FIELD_SET = frozenset(INPUT_FIELDS)
+# Ok rows wait for their decisive search in chunks of this many rows: one vectorised pass
+# answers every candidate of the chunk (engine.provisional_reasons_of_many).
+SEARCH_CHUNK_ROWS = 256
 MAX_RECORD_CHARS = 10 * 1024 * 1024  # far beyond any real row; the app's upload cap
 MAX_COLUMNS = 100  # the input has a few dozen fields
 TEMPLATE_CASES = (
@@ -295,8 +298,19 @@ class _Tally:
         )
 
 
-def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -> dict[str, str]:
-    """One output row for one input row; updates the tally."""
+class _Assessed(NamedTuple):
+    """An ok row waiting for the decisive search, which runs for a chunk of rows at once."""
+
+    row: dict[str, str]
+    patient: Patient
+    evaluation: Evaluation
+
+
+def _review_row(
+    number: int, cells: list[str], header: _Header, tally: _Tally
+) -> dict[str, str] | _Assessed:
+    """One output row for one input row (an ok row still waits for its decisive search);
+    updates the tally."""
     tally.rows += 1
     row = dict(header.empty_output)
     row["row"] = str(number)
@@ -346,7 +360,10 @@ def _review_row(number: int, cells: list[str], header: _Header, tally: _Tally) -
             problems.extend(patient)
         elif not problems:
             try:
-                _record_assessment(row, patient, evaluate(patient), actual, tally)
+                evaluation = evaluate(patient)
+                _record_assessment(row, evaluation, actual, tally)
+                row["status"] = RowStatus.OK.value
+                return _Assessed(_spreadsheet_safe(row), patient, evaluation)
             except Exception as error:  # one row's fault must not stop the run
                 problems.append(
                     InputProblem(
@@ -374,26 +391,16 @@ def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
     return row
 
 
-def provisional(patient: Patient, evaluation: Evaluation) -> tuple[bool, tuple[str, ...]]:
-    """Whether the answer is provisional, and the unknown inputs that could change the top."""
-    decisive, reasons = provisional_reasons(patient, evaluation)
-    return bool(reasons), decisive
-
-
 def _record_assessment(
     row: dict[str, str],
-    patient: Patient,
     assessment: Evaluation,
     actual: Approach | None,
     tally: _Tally,
 ) -> None:
-    """Fill in an ok row's results and count them."""
+    """Fill in an ok row's results, but for the decisive search, and count them."""
     scores = assessment.scores
     top = assessment.options[0].approach
-    is_provisional, decisive = provisional(patient, assessment)
     row["top_approach"] = top.value
-    row[PROVISIONAL_COLUMN] = "true" if is_provisional else "false"
-    row[DECISIVE_COLUMN] = DECISIVE_SEPARATOR.join(decisive)
     row["sins_total"] = _number(scores.sins.total)
     row["tokuhashi_total"] = _number(scores.tokuhashi.total)
     row["tomita_total"] = _number(scores.tomita.total)
@@ -408,6 +415,16 @@ def _record_assessment(
         row[AGREES_COLUMN] = "true" if agrees else "false"
         tally.audited += 1
         tally.agreements += agrees
+
+
+def _searched(waiting: list[dict[str, str] | _Assessed]) -> list[dict[str, str]]:
+    """The waiting rows, in order, with the decisive search done for all ok rows at once."""
+    assessed = [item for item in waiting if isinstance(item, _Assessed)]
+    answers = provisional_reasons_of_many([(item.patient, item.evaluation) for item in assessed])
+    for item, (decisive, reasons) in zip(assessed, answers, strict=True):
+        item.row[PROVISIONAL_COLUMN] = "true" if reasons else "false"
+        item.row[DECISIVE_COLUMN] = DECISIVE_SEPARATOR.join(decisive)
+    return [item.row if isinstance(item, _Assessed) else item for item in waiting]
 
 
 class _BoundedLines:
@@ -492,6 +509,17 @@ def run_batch(
     # is read whole, so no cell is split into rows.
     csv.field_size_limit(MAX_RECORD_CHARS)
     bounded = _BoundedLines(lines)
+    waiting: list[dict[str, str] | _Assessed] = []
+
+    def hand_over() -> None:
+        """Write the waiting rows, in order, once their decisive search is done."""
+        rows = _searched(waiting)
+        waiting.clear()
+        for row in rows:
+            write_row(row)
+            if progress is not None:
+                progress(int(row["row"]))
+
     try:
         # strict: an unclosed quote at the end is an error, not one giant cell.
         reader = csv.reader(bounded, strict=True)
@@ -520,19 +548,23 @@ def run_batch(
                     status=RowStatus.ERROR.value,
                     errors=ERROR_SEPARATOR.join(str(problem) for problem in problems),
                 )
-                row = _spreadsheet_safe(row)
+                waiting.append(_spreadsheet_safe(row))
             else:
-                row = _review_row(number, record, header, tally)
-            write_row(row)
-            if progress is not None:
-                progress(tally.rows)
+                waiting.append(_review_row(number, record, header, tally))
+            if len(waiting) >= SEARCH_CHUNK_ROWS:
+                hand_over()
+        hand_over()
     except UnicodeDecodeError as error:
+        hand_over()
         stopped = f"; the output stops after row {tally.rows}" if tally.rows else ""
         raise BatchFileError(
             f"not UTF-8 text ({error.reason}); save the file as CSV UTF-8{stopped}"
         ) from error
     except csv.Error as error:  # only the header line can get here
         raise BatchFileError(f"the header line cannot be read as CSV: {error}") from error
+    except BatchFileError:
+        hand_over()  # the rows before the one that stopped the run are written
+        raise
     return tally.summary(header)
 
 

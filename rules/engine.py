@@ -568,17 +568,35 @@ def _trace(facts: FactValues, fired: frozenset[str]) -> list[dict[str, object]]:
     ]
 
 
+def provisional_reasons_of_many(
+    cases: Sequence[tuple[Patient, Evaluation]],
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each (patient, evaluation): the decisive unknown inputs, and every reason the
+    answer is provisional, in words (one vectorised search for all of them)."""
+    searched = decisive_inputs_of_many(
+        [
+            (patient, evaluation.options[0].approach, evaluation.base_facts)
+            for patient, evaluation in cases
+        ]
+    )
+    answers = []
+    for (patient, evaluation), decisive in zip(cases, searched, strict=True):
+        reasons = [f"{name} is unknown and could change the first option" for name in decisive]
+        if evaluation.tie_decided_top:
+            reasons.append(
+                "the first two options tie on the evidence; invasiveness alone orders them"
+            )
+        if patient.tissue_diagnosis is False:
+            reasons.append("no tissue diagnosis: the tumour class is presumed")
+        answers.append((decisive, tuple(reasons)))
+    return answers
+
+
 def provisional_reasons(
     patient: Patient, evaluation: Evaluation
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The decisive unknown inputs, and every reason the answer is provisional, in words."""
-    decisive = decisive_inputs(patient, evaluation.options[0].approach, evaluation.base_facts)
-    reasons = [f"{name} is unknown and could change the first option" for name in decisive]
-    if evaluation.tie_decided_top:
-        reasons.append("the first two options tie on the evidence; invasiveness alone orders them")
-    if patient.tissue_diagnosis is False:
-        reasons.append("no tissue diagnosis: the tumour class is presumed")
-    return decisive, tuple(reasons)
+    return provisional_reasons_of_many([(patient, evaluation)])[0]
 
 
 def assess(patient: Patient) -> Assessment:

@@ -234,7 +234,9 @@ class _StoppedEarlyError(Exception):
         self.after_row = after_row
 
 
-def _write_batch(source: TextIO, target: TextIO, *, mark_partial: bool = False) -> None:
+def _write_batch(
+    source: TextIO, target: TextIO, *, mark_partial: bool = False, chunk_rows: int | None = None
+) -> None:
     """Every output row to ``target``; with ``mark_partial``, a run that stops part-way ends
     with a row saying so (on standard output, where rows already written stay)."""
     writer: csv.DictWriter[str] | None = None
@@ -252,7 +254,7 @@ def _write_batch(source: TextIO, target: TextIO, *, mark_partial: bool = False) 
             written += 1
 
     try:
-        summary = run_batch(source, write_row, on_columns=start)
+        summary = run_batch(source, write_row, on_columns=start, chunk_rows=chunk_rows)
     except (BatchFileError, _Interrupted) as error:
         if not mark_partial or writer is None:
             raise
@@ -327,7 +329,9 @@ def _command_batch(arguments: argparse.Namespace) -> int:
     with source:
         try:
             if arguments.output is None:
-                _write_batch(source, sys.stdout, mark_partial=True)
+                # Standard input may be a live stream: each row is answered as it arrives.
+                live = 1 if arguments.file == "-" else None
+                _write_batch(source, sys.stdout, mark_partial=True, chunk_rows=live)
             else:
                 _write_batch_file(source, Path(arguments.output))
         except _StoppedEarlyError as stopped:

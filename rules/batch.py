@@ -493,6 +493,7 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     on_columns: Callable[[tuple[str, ...]], None] | None = None,
     max_rows: int | None = None,
+    chunk_rows: int | None = None,
 ) -> BatchSummary:
     """Review every row of a CSV, handing each output row to ``write_row`` as it is made.
 
@@ -500,7 +501,9 @@ def run_batch(
     ``encoding="utf-8-sig", newline=""`` (so quoted cells may hold line breaks), or a
     Streamlit upload wrapped as ``io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")``.
     ``on_columns`` receives the output header once, before any row;
-    ``progress`` the number of rows done after each row.
+    ``progress`` the number of rows done after each row. Rows are handed over in chunks
+    of ``chunk_rows`` (default ``SEARCH_CHUNK_ROWS``; 1 for a live stream), each chunk's
+    decisive search done at once.
     Raises ``BatchFileError`` when the source cannot be read (see the module docstring),
     including a row beyond ``max_rows``, after the rows before it were written.
     """
@@ -551,7 +554,7 @@ def run_batch(
                 waiting.append(_spreadsheet_safe(row))
             else:
                 waiting.append(_review_row(number, record, header, tally))
-            if len(waiting) >= SEARCH_CHUNK_ROWS:
+            if len(waiting) >= (chunk_rows or SEARCH_CHUNK_ROWS):
                 hand_over()
         hand_over()
     except UnicodeDecodeError as error:

@@ -394,40 +394,61 @@ def _decide(mask: int) -> Decision:
 
 
 # --- many fact sets at once --------------------------------------------------------------
-# The same procedure as ``_decide`` over a matrix of facts (one row per set of facts, one
-# 0/1 column per bit), for the decisive search: it needs only the first option of each
-# candidate, and numpy runs each stage for all candidates at once (a row holds where the
-# product of the facts with its ruled-out bits is 0).
+# The same procedure as ``_decide`` over many sets of facts at once, for the decisive
+# search: it needs only the first option of each candidate. A set of facts is the bit
+# position of each fact's value (one row of a matrix); a stage of the table (at most 64
+# rows) is a lookup from each bit to the stage's rows that bit rules out, as one 64-bit
+# word, so the rows a set of facts rules out are the OR of its facts' words: numpy does that
+# for every candidate in one call.
 # ``tests/test_decision.py`` proves it gives ``_decide``'s first option on any facts.
 
 BIT_COUNT = sum(len(bits) for bits in FACT_BITS.values())
-Bits = NDArray[np.float32]
+FACT_COLUMN: dict[Fact, int] = {fact: index for index, fact in enumerate(FACT_BITS)}
+STAGE_MAX_ROWS = 64
+Positions = NDArray[np.int64]
+Words = NDArray[np.uint64]
 Ints = NDArray[np.int64]
 Flags = NDArray[np.bool_]
 
 
-def _bit_matrix(masks: Sequence[int]) -> Bits:
-    """(mask, bit): each mask's bits as a 0/1 row."""
+def _positions(masks: Sequence[int]) -> Positions:
+    """(set of facts, fact): the bit position of each fact's value."""
     width = (BIT_COUNT + 7) // 8
     raw = np.frombuffer(b"".join(mask.to_bytes(width, "little") for mask in masks), np.uint8)
     bits = np.unpackbits(raw.reshape(len(masks), width), axis=1, bitorder="little")
-    return bits[:, :BIT_COUNT].astype(np.float32)
+    _, columns = np.nonzero(bits[:, :BIT_COUNT])  # row by row, each fact's bit in fact order
+    return columns.reshape(len(masks), len(FACT_BITS)).astype(np.int64)
 
 
-def _column(bit: int) -> int:
-    """The matrix column of a single-bit mask."""
+def _position(bit: int) -> int:
+    """The position of a single-bit mask."""
     return bit.bit_length() - 1
 
 
-def _holding(facts: Bits, rows: Bits) -> Flags:
-    """(fact set, row): whether the row holds; ``rows`` is (bit, row) of ruled-out bits."""
-    holding: Flags = np.equal(facts @ rows, 0)
+class _Stage(NamedTuple):
+    """Rows of the table checked together: each bit's word of the rows it rules out."""
+
+    ruled_out_by_bit: Words
+    size: int
+
+
+def _stage(ruled_out: Sequence[int]) -> _Stage:
+    if len(ruled_out) > STAGE_MAX_ROWS:
+        raise ValueError(f"a stage of {len(ruled_out)} rows is over {STAGE_MAX_ROWS}")
+    table = np.zeros(BIT_COUNT, dtype=np.uint64)
+    for row, mask in enumerate(ruled_out):
+        for position in range(BIT_COUNT):
+            if mask >> position & 1:
+                table[position] |= np.uint64(1 << row)
+    return _Stage(table, len(ruled_out))
+
+
+def _holding(positions: Positions, stage: _Stage) -> Flags:
+    """(set of facts, row): whether the stage's row holds (no fact's value rules it out)."""
+    ruled_out = np.bitwise_or.reduce(stage.ruled_out_by_bit[positions], axis=1)
+    shifts = np.arange(stage.size, dtype=np.uint64)
+    holding: Flags = (ruled_out[:, None] >> shifts[None, :]) & np.uint64(1) == 0
     return holding
-
-
-def _rows(ruled_out: Sequence[int]) -> Bits:
-    """(bit, row): the ruled-out bits of each row, as columns."""
-    return np.ascontiguousarray(_bit_matrix(ruled_out).T)
 
 
 RANK_OF_OPTION_NONE = 99  # no ceiling on the option: above every verdict's rank
@@ -446,18 +467,18 @@ def _option_ranks(rows: Sequence[tuple[tuple[Approach, ...], Verdict]], absent: 
 
 
 class _NeedStage(NamedTuple):
-    rows: Bits
-    values: Ints  # the column of each row's value
-    unknown: int  # the column of the need's unknown value
+    rows: _Stage
+    column: int  # the need's column among the facts
+    values: Ints  # the bit position of each row's value
     wanting: Flags  # whether each row's value asks an option to meet it
 
 
 def _need_stage(need: Fact, wanted: frozenset[str]) -> _NeedStage:
     rows = NEED_ROW_VALUES[need]
     return _NeedStage(
-        rows=_rows([ruled_out for _, ruled_out, _ in rows]),
-        values=np.array([_column(FACT_BITS[need][value]) for _, _, value in rows]),
-        unknown=_column(FACT_BITS[need][None]),
+        rows=_stage([ruled_out for _, ruled_out, _ in rows]),
+        column=FACT_COLUMN[need],
+        values=np.array([_position(FACT_BITS[need][value]) for _, _, value in rows]),
         wanting=np.array([value in wanted for _, _, value in rows], dtype=np.bool_),
     )
 
@@ -481,15 +502,15 @@ NEED_STAGES: tuple[tuple[_NeedStage, Flags | None], ...] = tuple(
     )
     for need in NEED_ROW_VALUES
 )
-FIRST_CAP_ROWS = _rows([ruled_out for _, ruled_out, _, _ in FIRST_PASS_CAPS])
+FIRST_CAP_ROWS = _stage([ruled_out for _, ruled_out, _, _ in FIRST_PASS_CAPS])
 FIRST_CAP_RANKS = _option_ranks([(o, v) for _, _, o, v in FIRST_PASS_CAPS], RANK_OF_OPTION_NONE)
-ROUTE_CAP_ROWS = _rows([ruled_out for _, ruled_out, _, _ in ROUTE_CAPS])
+ROUTE_CAP_ROWS = _stage([ruled_out for _, ruled_out, _, _ in ROUTE_CAPS])
 ROUTE_CAP_RANKS = _option_ranks([(o, v) for _, _, o, v in ROUTE_CAPS], RANK_OF_OPTION_NONE)
-FLOOR_ROWS = _rows([ruled_out for _, ruled_out, _, _, _ in FLOORS])
+FLOOR_ROWS = _stage([ruled_out for _, ruled_out, _, _, _ in FLOORS])
 FLOOR_RANKS = _option_ranks([((option,), verdict) for _, _, option, verdict, _ in FLOORS], NO_FLOOR)
 FLOOR_FIRST = np.array([first for *_, first in FLOORS], dtype=np.bool_)
 REASONS_FLAT = [(row, option) for option in APPROACHES for row in REASON_ROWS[option]]
-REASON_ROWS_ALL = _rows([ruled_out for (_, ruled_out, _), _ in REASONS_FLAT])
+REASON_ROWS_ALL = _stage([ruled_out for (_, ruled_out, _), _ in REASONS_FLAT])
 
 
 def _reason_weights() -> Ints:
@@ -501,14 +522,12 @@ def _reason_weights() -> Ints:
 
 
 REASON_WEIGHTS = _reason_weights()
-ROUTE_COLUMNS = np.array(
-    [_column(FACT_BITS[Fact.DECOMPRESSING_ROUTES][route]) for route in DecompressingRoutes]
+ROUTE_POSITIONS = np.array(
+    [_position(FACT_BITS[Fact.DECOMPRESSING_ROUTES][route]) for route in DecompressingRoutes]
 )
-ROUTE_UNKNOWN = _column(FACT_BITS[Fact.DECOMPRESSING_ROUTES][None])
-BOTH_COLUMNS = np.array(
-    [_column(FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][value]) for value in (False, True)]
+BOTH_POSITIONS = np.array(
+    [_position(FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][value]) for value in (False, True)]
 )
-BOTH_UNKNOWN = _column(FACT_BITS[Fact.ANTERIOR_AND_POSTERIOR_OPEN][None])
 ROUTE_INDEX = {route: index for index, route in enumerate(DecompressingRoutes)}
 OPEN_MAJOR_COLUMNS = [OPTION_INDEX[option] for option in OPEN_MAJOR]
 # C21 rows: (column among the caps of their pass, which pass, held-down columns, anchor).
@@ -522,14 +541,12 @@ def first_options(masks: Sequence[int]) -> list[Approach]:
     """The first option for each set of facts given as bits (as ``_decide`` orders them)."""
     if not masks:
         return []
-    facts = _bit_matrix(masks)
-    every = np.arange(len(masks))
+    facts = _positions(masks)
     wanted = np.zeros(len(masks), dtype=np.int64)
     met = np.zeros((len(masks), len(APPROACHES)), dtype=np.int64)
     for stage, meeting in NEED_STAGES:
         chosen = _holding(facts, stage.rows).argmax(axis=1)  # the first row that holds
-        facts[:, stage.unknown] = 0
-        facts[every, stage.values[chosen]] = 1
+        facts[:, stage.column] = stage.values[chosen]
         if meeting is not None:
             wants = stage.wanting[chosen]
             wanted += wants
@@ -551,10 +568,8 @@ def first_options(masks: Sequence[int]) -> list[Approach]:
         still_open[:, OPTION_INDEX[Approach.POSTERIOR_ONLY]]
         & still_open[:, OPTION_INDEX[Approach.ANTERIOR_ANTEROLATERAL]]
     )
-    facts[:, ROUTE_UNKNOWN] = 0
-    facts[every, ROUTE_COLUMNS[routes]] = 1
-    facts[:, BOTH_UNKNOWN] = 0
-    facts[every, BOTH_COLUMNS[both.astype(np.int64)]] = 1
+    facts[:, FACT_COLUMN[Fact.DECOMPRESSING_ROUTES]] = ROUTE_POSITIONS[routes]
+    facts[:, FACT_COLUMN[Fact.ANTERIOR_AND_POSTERIOR_OPEN]] = BOTH_POSITIONS[both.astype(np.int64)]
     route_caps = _holding(facts, ROUTE_CAP_ROWS)
     caps = np.minimum(
         caps,

@@ -32,7 +32,7 @@ from rules.batch import (
     run_batch,
     template_csv,
 )
-from rules.case_library import case_by_slug
+from rules.case_library import case_by_slug, teaching_cases
 from rules.patient import INPUT_FIELDS
 from tests.strategies import patient_fields
 
@@ -709,3 +709,31 @@ def test_any_csv_gives_exactly_one_output_row_per_input_record(
         if any(len(cell) > 131_072 for cell in record):
             assert row["status"] == "error"
             assert len(row["errors"]) < 5000
+
+
+def test_rows_handed_over_in_chunks_keep_their_order_and_their_decisive_inputs() -> None:
+    # Eight teaching cases and one broken row (no histology) in fourth place, in chunks of
+    # three: each chunk gets one decisive search, and every row must still carry its own.
+    patients = [case.patient for case in teaching_cases()[:8]]
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=ALLOWED_COLUMNS)
+    writer.writeheader()
+    for index, patient in enumerate(patients):
+        if index == 3:
+            writer.writerow({"level": "T4"})
+        writer.writerow(csv_row(patient))
+    lines = stream.getvalue().splitlines(keepends=True)
+    chunked: list[dict[str, str]] = []
+    done: list[int] = []
+    run_batch(lines, chunked.append, progress=done.append, chunk_rows=3)
+    assert [row["status"] for row in chunked] == ["ok"] * 3 + ["error"] + ["ok"] * 5
+    assert done == list(range(1, 10))
+    expected = [assess(patient) for patient in patients]
+    ok_rows = [row for row in chunked if row["status"] == "ok"]
+    assert [row["decisive_missing_inputs"] for row in ok_rows] == [
+        ";".join(result.decisive_missing_inputs) for result in expected
+    ]
+    assert [row["provisional"] for row in ok_rows] == [
+        "true" if result.provisional else "false" for result in expected
+    ]
+    assert len({row["decisive_missing_inputs"] for row in ok_rows}) > 2  # rows differ

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import NamedTuple, NoReturn, TextIO
 
 from evidence import EvidenceDataError
 
@@ -103,6 +103,13 @@ def _stopping_on_signals() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _positive_whole_number(text: str) -> int:
+    """An argument that is a whole number from 1 up."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 up, got {text!r}")
+    return int(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -234,8 +241,18 @@ class _StoppedEarlyError(Exception):
         self.after_row = after_row
 
 
+class _Pace(NamedTuple):
+    """How a batch runs: rows per decisive search, and worker processes."""
+
+    chunk_rows: int | None = None
+    workers: int = 1
+
+
+LIVE = _Pace(chunk_rows=1, workers=1)  # standard input may be a live stream: row by row
+
+
 def _write_batch(
-    source: TextIO, target: TextIO, *, mark_partial: bool = False, chunk_rows: int | None = None
+    source: TextIO, target: TextIO, *, mark_partial: bool = False, pace: _Pace = LIVE
 ) -> None:
     """Every output row to ``target``; with ``mark_partial``, a run that stops part-way ends
     with a row saying so (on standard output, where rows already written stay)."""
@@ -254,7 +271,9 @@ def _write_batch(
             written += 1
 
     try:
-        summary = run_batch(source, write_row, on_columns=start, chunk_rows=chunk_rows)
+        summary = run_batch(
+            source, write_row, on_columns=start, chunk_rows=pace.chunk_rows, workers=pace.workers
+        )
     except (BatchFileError, _Interrupted) as error:
         if not mark_partial or writer is None:
             raise
@@ -277,7 +296,7 @@ def _new_file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def _write_batch_file(source: TextIO, target: Path) -> None:
+def _write_batch_file(source: TextIO, target: Path, pace: _Pace) -> None:
     """Write beside the target and move it into place only when the run completes.
 
     The temporary file is removed however the run ends short of that, a signal included;
@@ -288,13 +307,13 @@ def _write_batch_file(source: TextIO, target: Path) -> None:
     target = Path(os.path.realpath(target))
     if target.exists() and not target.is_file():
         with target.open("w", encoding="utf-8", newline="") as stream:
-            _write_batch(source, stream)
+            _write_batch(source, stream, pace=pace)
         return
     mode = _new_file_mode(target)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.partial-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            _write_batch(source, stream)
+            _write_batch(source, stream, pace=pace)
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     finally:
@@ -328,12 +347,11 @@ def _command_batch(arguments: argparse.Namespace) -> int:
     name = "standard input" if arguments.file == "-" else repr(arguments.file)
     with source:
         try:
+            pace = LIVE if arguments.file == "-" else _Pace(workers=arguments.workers)
             if arguments.output is None:
-                # Standard input may be a live stream: each row is answered as it arrives.
-                live = 1 if arguments.file == "-" else None
-                _write_batch(source, sys.stdout, mark_partial=True, chunk_rows=live)
+                _write_batch(source, sys.stdout, mark_partial=True, pace=pace)
             else:
-                _write_batch_file(source, Path(arguments.output))
+                _write_batch_file(source, Path(arguments.output), pace)
         except _StoppedEarlyError as stopped:
             marked = f"the output stops after row {stopped.after_row} (its last row says so)"
             if isinstance(stopped.cause, _Interrupted):
@@ -400,6 +418,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch_parser.add_argument("file", help="CSV file (UTF-8), or - for standard input")
     batch_parser.add_argument(
         "-o", "--output", metavar="OUT.csv", help="write results here (default: standard output)"
+    )
+    batch_parser.add_argument(
+        "--workers",
+        type=_positive_whole_number,
+        default=len(os.sched_getaffinity(0)),
+        metavar="N",
+        help="processes reviewing rows (default: the usable cores; standard input: 1)",
     )
     batch_parser.set_defaults(run=_command_batch)
     schema_parser = commands.add_parser("schema", help="print the JSON Schema of the input")

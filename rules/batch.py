@@ -44,9 +44,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+import signal
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from enum import StrEnum
+from multiprocessing import get_context
 from typing import Any, NamedTuple, TextIO
 
 from pydantic import BaseModel, ConfigDict
@@ -279,6 +282,17 @@ class _Tally:
         self.audited = 0
         self.agreements = 0
 
+    def add(self, other: _Tally) -> None:
+        """Count another tally's rows in this one."""
+        self.rows += other.rows
+        self.ok += other.ok
+        self.blank_rows += other.blank_rows
+        for approach, counts in other.verdicts.items():
+            self.verdicts[approach].update(counts)
+        self.top.update(other.top)
+        self.audited += other.audited
+        self.agreements += other.agreements
+
     def summary(self, header: _Header) -> BatchSummary:
         return BatchSummary(
             columns=header.output_columns,
@@ -417,7 +431,10 @@ def _record_assessment(
         tally.agreements += agrees
 
 
-def _searched(waiting: list[dict[str, str] | _Assessed]) -> list[dict[str, str]]:
+_Waiting = dict[str, str] | _Assessed
+
+
+def _searched(waiting: list[_Waiting]) -> list[dict[str, str]]:
     """The waiting rows, in order, with the decisive search done for all ok rows at once."""
     assessed = [item for item in waiting if isinstance(item, _Assessed)]
     answers = provisional_reasons_of_many([(item.patient, item.evaluation) for item in assessed])
@@ -487,6 +504,75 @@ def _records(reader: Any, lines: _BoundedLines) -> Iterator[list[str] | InputPro
                 yield InputProblem(field=ROW_LEVEL, message=f"cannot be read as CSV: {error}")
 
 
+Record = list[str] | InputProblem
+Chunk = list[tuple[int, Record]]
+
+
+def _review_record(number: int, record: Record, header: _Header, tally: _Tally) -> _Waiting:
+    """One record's output row (an ok row still waits for its decisive search)."""
+    if not isinstance(record, InputProblem):
+        return _review_row(number, record, header, tally)
+    tally.rows += 1
+    row = dict(header.empty_output)
+    problems = [*header.problems, record]
+    row.update(
+        row=str(number),
+        status=RowStatus.ERROR.value,
+        errors=ERROR_SEPARATOR.join(str(problem) for problem in problems),
+    )
+    return _spreadsheet_safe(row)
+
+
+def _review_chunk(header: _Header, chunk: Chunk) -> tuple[list[dict[str, str]], _Tally]:
+    """A chunk of records reviewed, with one decisive search for all its ok rows, and the
+    chunk's own counts (in a worker process, or in this one)."""
+    tally = _Tally()
+    waiting = [_review_record(number, record, header, tally) for number, record in chunk]
+    return _searched(waiting), tally
+
+
+def _quiet_worker() -> None:
+    """A worker leaves stopping signals to the main process, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Reviewers:
+    """Chunks reviewed in order: here, or by worker processes with a bounded queue."""
+
+    def __init__(self, header: _Header, workers: int) -> None:
+        self.header = header
+        self.pool = (
+            ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_quiet_worker)
+            if workers > 1
+            else None
+        )
+        self.limit = 2 * workers
+        self.queue: deque[Future[tuple[list[dict[str, str]], _Tally]]] = deque()
+
+    def submit(self, chunk: Chunk) -> Iterator[tuple[list[dict[str, str]], _Tally]]:
+        """Hand a chunk over; yield every chunk that is done and next in order."""
+        if self.pool is None:
+            yield _review_chunk(self.header, chunk)
+            return
+        self.queue.append(self.pool.submit(_review_chunk, self.header, chunk))
+        while len(self.queue) >= self.limit:
+            yield self.queue.popleft().result()
+
+    def drain(self) -> Iterator[tuple[list[dict[str, str]], _Tally]]:
+        """Every chunk still in the queue, in order."""
+        while self.queue:
+            yield self.queue.popleft().result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _not_utf8(error: UnicodeDecodeError, written: int) -> BatchFileError:
+    stopped = f"; the output stops after row {written}" if written else ""
+    return BatchFileError(f"not UTF-8 text ({error.reason}); save the file as CSV UTF-8{stopped}")
+
+
 def run_batch(
     lines: Iterable[str],
     write_row: Callable[[dict[str, str]], None],
@@ -494,16 +580,17 @@ def run_batch(
     on_columns: Callable[[tuple[str, ...]], None] | None = None,
     max_rows: int | None = None,
     chunk_rows: int | None = None,
+    workers: int = 1,
 ) -> BatchSummary:
-    """Review every row of a CSV, handing each output row to ``write_row`` as it is made.
+    """Review every row of a CSV, handing each output row to ``write_row`` in order.
 
     ``lines`` is any iterable of text lines, e.g. a file opened with
     ``encoding="utf-8-sig", newline=""`` (so quoted cells may hold line breaks), or a
     Streamlit upload wrapped as ``io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")``.
     ``on_columns`` receives the output header once, before any row;
-    ``progress`` the number of rows done after each row. Rows are handed over in chunks
-    of ``chunk_rows`` (default ``SEARCH_CHUNK_ROWS``; 1 for a live stream), each chunk's
-    decisive search done at once.
+    ``progress`` the number of rows done after each row. Rows are reviewed in chunks of
+    ``chunk_rows`` (default ``SEARCH_CHUNK_ROWS``; 1 for a live stream), each chunk's
+    decisive search done at once, by ``workers`` processes (forked; 1: this process).
     Raises ``BatchFileError`` when the source cannot be read (see the module docstring),
     including a row beyond ``max_rows``, after the rows before it were written.
     """
@@ -512,16 +599,17 @@ def run_batch(
     # is read whole, so no cell is split into rows.
     csv.field_size_limit(MAX_RECORD_CHARS)
     bounded = _BoundedLines(lines)
-    waiting: list[dict[str, str] | _Assessed] = []
+    size = chunk_rows or SEARCH_CHUNK_ROWS
+    chunk: Chunk = []
+    read = 0
 
-    def hand_over() -> None:
-        """Write the waiting rows, in order, once their decisive search is done."""
-        rows = _searched(waiting)
-        waiting.clear()
-        for row in rows:
-            write_row(row)
-            if progress is not None:
-                progress(int(row["row"]))
+    def write(done: Iterator[tuple[list[dict[str, str]], _Tally]]) -> None:
+        for rows, counts in done:
+            tally.add(counts)
+            for row in rows:
+                write_row(row)
+                if progress is not None:
+                    progress(int(row["row"]))
 
     try:
         # strict: an unclosed quote at the end is an error, not one giant cell.
@@ -533,41 +621,39 @@ def run_batch(
         if first is None:
             raise BatchFileError("no header: the input is empty")
         header = _read_header(first)
-        if on_columns is not None:
-            on_columns(header.output_columns)
+    except UnicodeDecodeError as error:
+        raise BatchFileError(
+            f"not UTF-8 text ({error.reason}); save the file as CSV UTF-8"
+        ) from error
+    except csv.Error as error:  # only the header line can get here
+        raise BatchFileError(f"the header line cannot be read as CSV: {error}") from error
+    if on_columns is not None:
+        on_columns(header.output_columns)
+    reviewers = _Reviewers(header, workers)
+    try:
         for record in _records(reader, bounded):
-            number = tally.rows + 1
-            if max_rows is not None and number > max_rows:
+            read += 1
+            if max_rows is not None and read > max_rows:
                 raise BatchFileError(
                     f"more than {max_rows:,} rows (blank lines count as rows); split the file "
                     "or use the command line (python -m rules batch), which has no limit"
                 )
-            if isinstance(record, InputProblem):
-                tally.rows += 1
-                row = dict(header.empty_output)
-                problems = [*header.problems, record]
-                row.update(
-                    row=str(number),
-                    status=RowStatus.ERROR.value,
-                    errors=ERROR_SEPARATOR.join(str(problem) for problem in problems),
-                )
-                waiting.append(_spreadsheet_safe(row))
-            else:
-                waiting.append(_review_row(number, record, header, tally))
-            if len(waiting) >= (chunk_rows or SEARCH_CHUNK_ROWS):
-                hand_over()
-        hand_over()
+            chunk.append((read, record))
+            if len(chunk) >= size:
+                write(reviewers.submit(chunk))
+                chunk = []
+        write(reviewers.submit(chunk))
+        write(reviewers.drain())
     except UnicodeDecodeError as error:
-        hand_over()
-        stopped = f"; the output stops after row {tally.rows}" if tally.rows else ""
-        raise BatchFileError(
-            f"not UTF-8 text ({error.reason}); save the file as CSV UTF-8{stopped}"
-        ) from error
-    except csv.Error as error:  # only the header line can get here
-        raise BatchFileError(f"the header line cannot be read as CSV: {error}") from error
+        write(reviewers.submit(chunk))  # the rows before the one that stopped the run
+        write(reviewers.drain())
+        raise _not_utf8(error, tally.rows) from error
     except BatchFileError:
-        hand_over()  # the rows before the one that stopped the run are written
+        write(reviewers.submit(chunk))  # the rows before the one that stopped the run
+        write(reviewers.drain())
         raise
+    finally:
+        reviewers.close()
     return tally.summary(header)
 
 

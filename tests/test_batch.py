@@ -737,3 +737,23 @@ def test_rows_handed_over_in_chunks_keep_their_order_and_their_decisive_inputs()
         "true" if result.provisional else "false" for result in expected
     ]
     assert len({row["decisive_missing_inputs"] for row in ok_rows}) > 2  # rows differ
+
+
+def test_two_worker_processes_give_the_rows_and_summary_of_one() -> None:
+    patients = [case.patient for case in teaching_cases()]
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=ALLOWED_COLUMNS)
+    writer.writeheader()
+    for index, patient in enumerate(patients):
+        if index == 5:
+            writer.writerow({"level": "T4", "histology": "lung", "kps": "55"})  # an error row
+        writer.writerow(csv_row(patient))
+    lines = stream.getvalue().splitlines(keepends=True)
+    alone: list[dict[str, str]] = []
+    together: list[dict[str, str]] = []
+    summary_alone = run_batch(lines, alone.append, chunk_rows=4)
+    summary_together = run_batch(lines, together.append, chunk_rows=4, workers=2)
+    assert together == alone
+    assert summary_together == summary_alone
+    assert summary_alone.rows == len(patients) + 1
+    assert summary_alone.errors == 1

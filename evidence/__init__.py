@@ -5,6 +5,7 @@ from evidence.reference import (
     VERIFICATION_LABELS,
     Reference,
     Verification,
+    distinct_labels,
 )
 from evidence.registry import Registry, UnknownReferenceError, load_registry, registry
 
@@ -15,6 +16,7 @@ __all__ = [
     "Registry",
     "UnknownReferenceError",
     "Verification",
+    "distinct_labels",
     "load_registry",
     "registry",
 ]

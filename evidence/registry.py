@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
-from evidence.reference import Reference
+from evidence.reference import Reference, distinct_labels
 
 DATA_FILE = Path(__file__).with_name("data") / "evidence.json"
 
@@ -32,6 +32,7 @@ class Registry(Mapping[str, Reference]):
         if len(self._by_id) != len(references):
             raise ValueError("duplicate evidence ids in the curated data")
         self.content_hash = content_hash
+        self.labels = distinct_labels(references)
 
     def __getitem__(self, reference_id: str) -> Reference:
         try:

@@ -194,3 +194,34 @@ def test_a_guideline_is_labelled_as_graded_by_its_own_panel() -> None:
     assert minimal_reference(design="guideline").level_of_evidence == (
         "Guideline (graded by its own panel)"
     )
+
+
+# --- short labels -----------------------------------------------------------------------------
+
+
+def test_every_reference_has_a_distinct_label() -> None:
+    labels = registry().labels
+    assert set(labels) == set(registry())
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_two_papers_with_one_author_and_year_get_letters_in_id_order() -> None:
+    labels = registry().labels
+    assert labels["laufer2013_noms"] == "Laufer 2013a"
+    assert labels["laufer2013_separation_surgery_srs"] == "Laufer 2013b"
+
+
+@pytest.mark.parametrize(
+    ("reference_id", "label"),
+    [
+        pytest.param("vargaslopez2015_anterior_anterolateral", "Vargas López 2015", id="surname"),
+        pytest.param("delagarzaramos_mstfi_frailty_index", "De la Garza Ramos", id="particle"),
+        pytest.param("nice2023_ng234_spinal_metastases_mscc", "NICE 2023", id="body_acronym"),
+        pytest.param("aofoundation_radiosensitivity", "AO Foundation", id="body_name"),
+        pytest.param("pmid23248755_unresolved", "PMID 23248755", id="pmid_only"),
+    ],
+)
+def test_a_label_is_the_surname_or_body_as_cited_never_initials(
+    reference_id: str, label: str
+) -> None:
+    assert registry().labels[reference_id] == label

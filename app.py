@@ -1,6 +1,7 @@
 """Spinal metastasis approach options: the Streamlit entry point.
 
-Sets the page, shows the disclaimer on every page and routes to the pages in app_pages/.
+Sets the page, shows the disclaimer on every page and routes to the pages in app_pages/,
+each at its own path (``/compare``, ``/case_library``...).
 The clinical logic lives in ``rules``; the pages only call it and show what comes back.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.render import BANNER, friendly_errors, show_disclaimer
+from app_pages.render import BANNER, apply_style, friendly_errors, show_disclaimer
 
 st.set_page_config(
     page_title="Spinal metastasis approach options",
@@ -28,7 +29,9 @@ PAGES = [
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),
 ]
 
-page = st.navigation(PAGES)
+# Navigation in the top bar, not a sidebar: on a tablet a sidebar covers half the page.
+page = st.navigation(PAGES, position="top")
+apply_style()
 show_disclaimer()
 with friendly_errors(f"page {page.title}"):
     page.run()

@@ -46,7 +46,7 @@ LOADED_CASES = (
     pytest.param("hypervascular_renal", id="hypervascular_renal"),
     pytest.param("cervical_out_of_scope", id="cervical_out_of_scope"),
 )
-CARD_TITLE = re.compile(r"^##### \d+\. :\w+-badge\[")
+CARD_TITLE = re.compile(r"^### (\d+\. .+) :\w+-badge\[[^\]]*\]$")
 SEED_1 = "seed_thoracic_lung_unfit"
 SEED_2 = "seed_lumbar_sarcoma_frail"
 
@@ -82,8 +82,8 @@ def _assert_healthy(at: AppTest) -> None:
 
 
 def _option_cards(at: AppTest) -> list[str]:
-    """The option cards shown, as their titles ('1. [badge] label'), best first."""
-    return [text.removeprefix("##### ") for text in _markdown(at) if CARD_TITLE.match(text)]
+    """The option cards shown, as their titles ('1. label'), best first."""
+    return [match.group(1) for match in map(CARD_TITLE.match, _markdown(at)) if match]
 
 
 def _submit_seed(name: str) -> AppTest:
@@ -182,15 +182,15 @@ def test_what_if_after_seed_1_lists_every_kps_change_of_the_top_option() -> None
 
     at = _submit_seed(SEED_1)
     _assert_healthy(at)
-    assert "What would change this answer?" not in [str(s.value) for s in at.subheader]
+    assert "What would change this answer?" not in [str(s.value) for s in at.header]
     at = _open_what_if(at)
     _assert_healthy(at)
-    assert "What would change this answer?" in [str(s.value) for s in at.subheader]
+    assert "What would change this answer?" in [str(s.value) for s in at.header]
     shown = "\n".join(_markdown(at))
     for flip in kps_flips:
         assert flip_markdown(flip) in shown
     assert "**KPS** 40 → " in shown
-    assert "With the unknowns filled in" in [str(s.value) for s in at.subheader]
+    assert "With the unknowns filled in" in [str(s.value) for s in at.header]
     fill_table = at.table[-1].value
     assert list(fill_table["Option"]) == [
         option_name(option.approach) for option in assess(patient).options

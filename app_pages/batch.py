@@ -149,7 +149,7 @@ def _run(text: str) -> None:
 def _render_result(
     summary: BatchSummary, rows: list[dict[str, str]], columns: tuple[str, ...]
 ) -> None:
-    st.subheader("Result")
+    st.header("Result")
     provisional_rows = provisional_count(rows)
     rows_column, ok_column, provisional_column, error_column = st.columns(4)
     rows_column.metric("Rows", summary.rows)

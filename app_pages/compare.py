@@ -309,7 +309,7 @@ def _forms(results: dict[str, SideResult] | None) -> None:
         for side, column in zip(SIDES, columns, strict=True):
             with column:
                 with st.container(horizontal=True, vertical_alignment="center"):
-                    st.subheader(SIDE_NAMES[side], anchor=False)
+                    st.header(SIDE_NAMES[side], anchor=False)
                     if side == "b":
                         st.form_submit_button(
                             "Copy A into B",
@@ -318,7 +318,7 @@ def _forms(results: dict[str, SideResult] | None) -> None:
                             icon=":material/content_copy:",
                         )
                 problems = results[side].problems if results else ()
-                patient_fields(problems, prefix(side))
+                patient_fields(problems, prefix(side), nested=True)
         st.form_submit_button(
             "Compare",
             type="primary",

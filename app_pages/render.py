@@ -83,6 +83,26 @@ RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The block holding the alerts and the ranking: what is brought into view after Assess.
 ANSWER_KEY = "assessment_answer"
 STYLE_SHEET = Path(__file__).with_name("app.css")
+# A table wider than a phone scrolls inside its box; WCAG wants such a region focusable
+# (and named) so it can be scrolled from the keyboard. Installed once per page load.
+SCROLLABLE_SCRIPT = """
+(() => {
+  if (window.__scrollableWatch) { return; }
+  window.__scrollableWatch = true;
+  const mark = () => {
+    document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute('tabindex')) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', 'Table, scrolls sideways');
+      }
+    });
+  };
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener('resize', mark);
+  mark();
+})();
+"""
 # Waits until Streamlit has finished the run (so the block has its final place), then
 # scrolls, focuses and announces. The live region lives outside Streamlit's tree so it
 # survives reruns and is announced when its text changes.
@@ -466,14 +486,14 @@ def render_bilsky(bilsky: BilskyResult, references: Mapping[str, Reference]) -> 
 
 
 def render_option_card(
-    rank: int, option: OptionAssessment, references: Mapping[str, Reference]
+    rank: int, option: OptionAssessment, references: Mapping[str, Reference], key_suffix: str = ""
 ) -> None:
     """One option as a card: name and verdict, a one-line summary, then why, sources beside.
 
     The gate that set the verdict comes first, then the weighed reasons, then other gates,
     so the reasons of the top option start right under its name.
     """
-    with st.container(border=True, key=f"option_card_{option.approach.value}"):
+    with st.container(border=True, key=f"option_card_{option.approach.value}{key_suffix}"):
         st.markdown(
             f"### {rank}. {escape_markdown(option.label)} {verdict_badge(option.verdict)}",
             anchors=False,
@@ -606,5 +626,7 @@ def reveal(key: str, message: str, nonce: int) -> None:
 
 
 def apply_style() -> None:
-    """The app's CSS: the Assess layout stacked on narrow screens, print without the form."""
+    """The app's CSS (Assess stacked on narrow screens, print without the form), and a
+    watcher that lets the keyboard reach any table that still scrolls sideways."""
     st.html(STYLE_SHEET)
+    st.html(f"<script>{SCROLLABLE_SCRIPT}</script>", unsafe_allow_javascript=True)

@@ -20,6 +20,7 @@ ASSESS_PAGE = "app_pages/assess.py"
 COMPARE_PAGE = "app_pages/compare.py"
 COMPARE_REQUEST_KEY = "compare_requested"
 SWITCH_KEY = "switch_to_page"
+QUIZ_REQUEST_KEY = "quiz_requested_case"
 
 
 def linked_case(slug: str) -> TeachingCase | None:
@@ -68,3 +69,14 @@ def follow_switch() -> None:
     page: str | None = st.session_state.pop(SWITCH_KEY, None)
     if page is not None:
         st.switch_page(page)
+
+
+def request_quiz(slug: str) -> None:
+    """Ask the quiz page to open on this teaching case."""
+    st.session_state[QUIZ_REQUEST_KEY] = slug
+
+
+def take_quiz_request() -> str | None:
+    """The teaching case another page sent to the quiz, once."""
+    slug: str | None = st.session_state.pop(QUIZ_REQUEST_KEY, None)
+    return slug

@@ -148,19 +148,27 @@ def test_evidence_library_lists_every_reference_with_links() -> None:
     at = _app()
     at.switch_page("app_pages/evidence_library.py").run()
     _assert_healthy(at)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == len(registry())
-    assert table["PubMed"].dropna().str.startswith("https://pubmed.ncbi.nlm.nih.gov/").all()
-    assert table["DOI"].dropna().str.startswith("https://doi.org/").all()
+    cells = "\n".join(table["Reference"])
+    for reference in registry().values():
+        label = registry().labels[reference.id]
+        if reference.pubmed_url:
+            assert f"]({reference.pubmed_url}) :small[(PubMed)]" in cells, reference.id
+        elif reference.doi_url:
+            assert f"]({reference.doi_url}) :small[(DOI)]" in cells, reference.id
+        elif reference.url:
+            assert f"]({reference.url.split()[0]}) :small[(other source)]" in cells, label
+    assert "None" not in table.to_string()
 
 
 def test_evidence_library_search_narrows_the_table() -> None:
     at = _app()
     at.switch_page("app_pages/evidence_library.py").run()
     at.text_input(key="evidence_search").set_value("Patchell").run()
-    ids = list(at.dataframe[0].value["Id"])
-    assert "patchell2005_rct" in ids
-    assert len(ids) < len(registry())
+    references = list(at.table[0].value["Reference"])
+    assert any(cell.startswith("[Patchell 2005](") for cell in references)
+    assert len(references) < len(registry())
 
 
 def test_rule_book_shows_every_rule_the_version_and_the_verdict_procedure() -> None:
@@ -172,7 +180,7 @@ def test_rule_book_shows_every_rule_the_version_and_the_verdict_procedure() -> N
     text = "\n".join(_markdown(at))
     assert "rules-" in text
     assert "net weight" in text
-    headings = [str(element.value) for element in at.subheader]
+    headings = [str(element.value) for element in at.header]
     alerts = [rule for rule in RULES if rule.effect.kind == "alert"]
     assert f"Alerts ({len(alerts)})" in headings
     assert any(heading.startswith("Ceilings") for heading in headings)

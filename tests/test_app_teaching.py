@@ -163,7 +163,7 @@ def test_quiz_me_on_it_opens_the_quiz_on_that_case() -> None:
     _assert_healthy(at)
     assert _widget(at, "quiz_case").value == "hypervascular_renal"
     case = case_by_slug("hypervascular_renal")
-    subheaders = [str(s.value) for s in at.subheader]
+    subheaders = [str(s.value) for s in at.header]
     assert quiz_label(case) in subheaders
     assert case.title not in subheaders  # hidden until the answer is revealed
 
@@ -399,7 +399,7 @@ def test_quiz_reveal_shows_the_tools_top_option_and_the_teaching_point() -> None
     assert any("The tool puts first:" in text and top.label in text for text in warnings)
     infos = [str(info.value) for info in at.info]
     assert any(case.teaching_point in text for text in infos)
-    assert case.title in [str(s.value) for s in at.subheader]
+    assert case.title in [str(s.value) for s in at.header]
     assert _option_cards(at)
 
 

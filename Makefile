@@ -26,6 +26,11 @@ DEV_LOCK := requirements-dev.lock
 
 CHROMIUM := /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
+# Unicode fonts the PDF report embeds (rules/pdf_report.py): DejaVu Sans for Latin, Greek
+# and symbols, Droid Sans Fallback for Chinese, Japanese and Korean. Debian packages.
+FONT_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+FONT_PACKAGES := fonts-dejavu-core fonts-droid-fallback
 
 # Lock tooling (only needed for `make lock`), kept out of the project venv.
 UV_VERSION := 0.13.8
@@ -39,7 +44,7 @@ PYTEST_ARGS ?=
 # Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
 COV_ARGS := --cov
 
-.PHONY: help venv .venv run chromium lint format typecheck contracts test mutation bench lock clean
+.PHONY: help venv .venv run chromium fonts lint format typecheck contracts test mutation bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
@@ -49,6 +54,7 @@ help:
 	@echo "make typecheck  mypy (strict)"
 	@echo "make contracts  import-linter: layering and core/services contracts (pyproject.toml)"
 	@echo "make chromium   install Debian chromium if missing"
+	@echo "make fonts      install the Unicode fonts the PDF report embeds, if missing"
 	@echo "make mutation  mutmut on rules/scores.py + rules/engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
@@ -77,9 +83,23 @@ chromium:
 		test -x $(CHROMIUM); \
 	fi
 
+fonts:
+	@if ls $(FONT_FILES) >/dev/null 2>&1; then \
+		echo "PDF fonts present"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+		else echo "error: PDF fonts missing and not root (no sudo): apt-get install $(FONT_PACKAGES)" >&2; exit 1; fi; \
+		$$SUDO apt-get update; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(FONT_PACKAGES); \
+		ls $(FONT_FILES) >/dev/null; \
+	fi
+
 # --- run --------------------------------------------------------------------------------
 
+# Without the fonts the PDF still works, folded to Latin-1; so a failed install only warns.
 run: $(STAMP)
+	@$(MAKE) --no-print-directory fonts || echo "warning: PDF reports will print Latin-1 only" >&2
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
 
 # --- quality gates ----------------------------------------------------------------------
@@ -106,7 +126,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo
 
 # Runs every gate even if an earlier one fails, then exits non-zero if any failed.
-test: $(STAMP) chromium
+test: $(STAMP) chromium fonts
 	@rc=0; \
 	$(MAKE) --no-print-directory lint      || rc=1; \
 	$(MAKE) --no-print-directory typecheck || rc=1; \

@@ -12,6 +12,7 @@ import logging
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -401,9 +402,12 @@ def assessment_json(assessment: Assessment) -> str:
     return json.dumps(assessment.model_dump(mode="json"), indent=2, ensure_ascii=False)
 
 
-def download_name(assessment: Assessment, suffix: str) -> str:
-    """A file name stamped with the rules version and nothing about the patient."""
-    return f"assessment-{assessment.rules_version}.{suffix}"
+def download_name(assessment: Assessment, suffix: str, now: datetime | None = None) -> str:
+    """What the file is and when it was made, with the rules version; nothing about the
+    patient (not even the case label): 'spinal-metastasis-options-2026-11-29-1405-rules-....pdf'.
+    """
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d-%H%M")
+    return f"spinal-metastasis-options-{stamp}-{assessment.rules_version}.{suffix}"
 
 
 # --- layout ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -545,8 +546,9 @@ def test_downloads_are_stamped_with_the_rules_version() -> None:
     assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
     assert json.loads(assessment_json(assessment))["rules_version"] == assessment.rules_version
     assert assessment.rules_version in to_markdown(assessment)
-    assert assessment.rules_version in download_name(assessment, "json")
-    assert "Seed" not in download_name(assessment, "json")
+    name = download_name(assessment, "json", now=datetime(2026, 11, 29, 14, 5))
+    assert name == f"spinal-metastasis-options-2026-11-29-1405-{assessment.rules_version}.json"
+    assert "Seed" not in name
 
 
 # --- static tables --------------------------------------------------------------------------------

@@ -69,8 +69,21 @@ DECISIVE_SEPARATOR = ";"
 VERDICT_COLUMNS: dict[Approach, str] = {
     approach: f"verdict_{approach.value}" for approach in Approach
 }
+# An assessed row echoes its inputs as validated (an audit reads both on one row): the case
+# label right after the row number, the other inputs after the results as ``input_<field>``
+# (a result column such as ``sins_total`` may share a field's name). An error row echoes
+# nothing, so a rejected value (a case label that looks like a record number) never returns.
+CASE_LABEL_COLUMN = "case_label"
+INPUT_PREFIX = "input_"
+ECHO_COLUMNS: dict[str, str] = {
+    name: name if name == CASE_LABEL_COLUMN else f"{INPUT_PREFIX}{name}" for name in INPUT_FIELDS
+}
+ECHOED_INPUTS: tuple[str, ...] = tuple(
+    column for column in ECHO_COLUMNS.values() if column != CASE_LABEL_COLUMN
+)
 BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "row",
+    CASE_LABEL_COLUMN,
     "status",
     ERRORS_COLUMN,
     "top_approach",
@@ -81,6 +94,7 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "tokuhashi_total",
     "tomita_total",
     "rules_version",
+    *ECHOED_INPUTS,
 )
 AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
 ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
@@ -330,7 +344,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
     """Quote text a spreadsheet would run as a formula (OWASP CSV injection advice)."""
-    for column in (ERRORS_COLUMN, ACTUAL_APPROACH_COLUMN):
+    for column in (ERRORS_COLUMN, ACTUAL_APPROACH_COLUMN, *ECHO_COLUMNS.values()):
         if row.get(column, "").startswith(FORMULA_STARTS):
             row[column] = "'" + row[column]
     return row
@@ -353,6 +367,9 @@ def _record_assessment(
     scores = assessment.scores
     top = assessment.options[0].approach
     is_provisional, decisive = provisional(patient, assessment)
+    for name, cell in csv_row(patient).items():
+        if name in ECHO_COLUMNS:
+            row[ECHO_COLUMNS[name]] = cell
     row["top_approach"] = top.value
     row[PROVISIONAL_COLUMN] = "true" if is_provisional else "false"
     row[DECISIVE_COLUMN] = DECISIVE_SEPARATOR.join(decisive)

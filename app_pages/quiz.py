@@ -285,7 +285,7 @@ def _answer_column(case: TeachingCase, answer: QuizAnswer) -> None:
         icon=":material/school:",
     )
     st.divider()
-    render_assessment(assessment)
+    render_assessment(assessment, labels={name: field_label(name) for name in FIELDS})
 
 
 def main() -> None:

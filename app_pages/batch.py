@@ -43,7 +43,7 @@ WHOLE_NUMBERS = alt.Axis(format="d", tickMinStep=1)
 
 def verdict_colour(verdict: Verdict) -> str:
     """The chart colour of a verdict, matching its badge."""
-    return CHART_COLOURS.get(VERDICT_STYLE[verdict][0], NEUTRAL_COLOUR)
+    return CHART_COLOURS.get(VERDICT_STYLE[verdict], NEUTRAL_COLOUR)
 
 
 def verdict_frame(summary: BatchSummary) -> pd.DataFrame:

@@ -51,19 +51,20 @@ LOGGER = logging.getLogger(__name__)
 
 Colour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "primary"]
 
-# Presentation only: how each verdict looks. The verdicts themselves come from rules.
-VERDICT_STYLE: dict[Verdict, tuple[Colour, str]] = {
-    Verdict.SUGGESTED: ("green", ":material/check_circle:"),
-    Verdict.CONSIDER: ("blue", ":material/help:"),
-    Verdict.CAUTION: ("orange", ":material/warning:"),
-    Verdict.NOT_SUGGESTED: ("red", ":material/cancel:"),
-    Verdict.OUT_OF_SCOPE: ("gray", ":material/block:"),
+# Presentation only: the colour of each verdict, always beside its words (never an icon in
+# text: screen readers read a Material icon as its name). The verdicts come from rules.
+VERDICT_STYLE: dict[Verdict, Colour] = {
+    Verdict.SUGGESTED: "green",
+    Verdict.CONSIDER: "blue",
+    Verdict.CAUTION: "orange",
+    Verdict.NOT_SUGGESTED: "red",
+    Verdict.OUT_OF_SCOPE: "gray",
 }
-VERIFICATION_STYLE: dict[Verification, tuple[Colour, str, str]] = {
-    Verification.VERIFIED: ("green", ":material/verified:", "verified"),
-    Verification.PARTIAL: ("green", ":material/done:", "partly verified"),
-    Verification.AS_CITED: ("orange", ":material/warning:", "not verified (as cited)"),
-    Verification.UNRESOLVED: ("red", ":material/error:", "unresolved"),
+VERIFICATION_STYLE: dict[Verification, tuple[Colour, str]] = {
+    Verification.VERIFIED: ("green", "verified"),
+    Verification.PARTIAL: ("green", "partly verified"),
+    Verification.AS_CITED: ("orange", "not verified (as cited)"),
+    Verification.UNRESOLVED: ("red", "unresolved"),
 }
 DIRECTION_HEADINGS: dict[Direction, str] = {
     Direction.FOR: ":green[**For**]",
@@ -168,7 +169,7 @@ def verification_badge(verification: Verification) -> str:
 
     Words only: an icon inside Markdown text is read aloud as its name ('check_circle').
     """
-    colour, _, words = VERIFICATION_STYLE[verification]
+    colour, words = VERIFICATION_STYLE[verification]
     if verification.is_checked:
         return f":{colour}[:small[{words}]]"
     return f":{colour}-badge[⚠ **{words}**]"
@@ -212,8 +213,7 @@ def citations_markdown(ids: Iterable[str], references: Mapping[str, Reference]) 
 
 def verdict_badge(verdict: Verdict) -> str:
     """A coloured Markdown badge for a verdict: its words carry the meaning, not the colour."""
-    colour, _ = VERDICT_STYLE[verdict]
-    return f":{colour}-badge[{VERDICT_LABELS[verdict]}]"
+    return f":{VERDICT_STYLE[verdict]}-badge[{VERDICT_LABELS[verdict]}]"
 
 
 def reason_markdown(reason: Reason, references: Mapping[str, Reference]) -> str:

@@ -151,7 +151,7 @@ def year_span(rows: Iterable[ReferenceRow]) -> tuple[int, int]:
 
 def verification_words(verification: Verification) -> str:
     """The verification status in words for a plain table cell (no Markdown)."""
-    words = VERIFICATION_STYLE[verification][2]
+    words = VERIFICATION_STYLE[verification][1]
     return words if verification.is_checked else f"⚠ {words}"
 
 
@@ -277,7 +277,7 @@ def evidence_cell(rule: Rule, references: Mapping[str, Reference]) -> str:
         flag = (
             ""
             if reference.verification.is_checked
-            else f", **{VERIFICATION_STYLE[reference.verification][2]}**"
+            else f", **{VERIFICATION_STYLE[reference.verification][1]}**"
         )
         cells.append(
             f"{citation_link(reference)} ({escape_markdown(evidence_grade(reference))}{flag})"

@@ -46,6 +46,8 @@ LOADED_CASES = (
     pytest.param("hypervascular_renal", id="hypervascular_renal"),
     pytest.param("cervical_out_of_scope", id="cervical_out_of_scope"),
 )
+# What and when in a download's name: date and time to the minute.
+STAMP = r"\d{4}-\d{2}-\d{2}-\d{4}"
 CARD_TITLE = re.compile(r"^### (\d+\. .+) :\w+-badge\[[^\]]*\]$")
 SEED_1 = "seed_thoracic_lung_unfit"
 SEED_2 = "seed_lumbar_sarcoma_frail"
@@ -231,9 +233,10 @@ def _deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
     return registered
 
 
-def _download(registered: list[Deferred], mimetype: str) -> tuple[Any, str | None]:
+def _download(registered: list[Deferred], mimetype: str) -> tuple[Any, str]:
     (entry,) = [entry for entry in registered if entry[1] == mimetype]
     build, _, filename = entry
+    assert filename is not None
     return build(), filename
 
 
@@ -249,7 +252,8 @@ def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
     assert isinstance(data, bytes)
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
-    assert filename == f"assessment-{assess(_patient(SEED_1)).rules_version}.pdf"
+    version = assess(_patient(SEED_1)).rules_version
+    assert re.fullmatch(rf"spinal-metastasis-options-{STAMP}-{version}\.pdf", filename)
 
 
 def test_json_and_markdown_downloads_hold_the_assessment_and_its_rules_version(
@@ -260,12 +264,16 @@ def test_json_and_markdown_downloads_hold_the_assessment_and_its_rules_version(
     expected = assess(_patient(SEED_1))
     data, filename = _download(registered, "application/json")
     assert json.loads(data) == expected.model_dump(mode="json")
-    assert filename == f"assessment-{expected.rules_version}.json"
+    assert re.fullmatch(
+        rf"spinal-metastasis-options-{STAMP}-{expected.rules_version}\.json", filename
+    )
     data, filename = _download(registered, "text/markdown")
     assert expected.rules_version in data
     assert "not for clinical decisions" in data
     assert expected.options[0].label in data
-    assert filename == f"assessment-{expected.rules_version}.md"
+    assert re.fullmatch(
+        rf"spinal-metastasis-options-{STAMP}-{expected.rules_version}\.md", filename
+    )
 
 
 # --- compare ------------------------------------------------------------------------------------

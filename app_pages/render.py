@@ -117,8 +117,9 @@ REVEAL_SCRIPT = """
     const block = document.querySelector(__KEY__);
     const running = app && app.getAttribute('data-test-script-state') === 'running';
     if ((!block || running) && tries++ < 100) { setTimeout(go, 100); return; }
-    if (!block || window.__revealed === nonce) { return; }
-    window.__revealed = nonce;
+    window.__revealed = window.__revealed || {};
+    if (!block || window.__revealed[__KEY__] === nonce) { return; }
+    window.__revealed[__KEY__] = nonce;
     block.setAttribute('tabindex', '-1');
     block.scrollIntoView({block: 'start'});
     block.focus({preventScroll: true});

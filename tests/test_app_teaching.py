@@ -21,8 +21,16 @@ from app_pages.compare import (
     verdict_records,
 )
 from app_pages.patient_form import FIELDS, default_state, patient_state
-from app_pages.quiz import QuizAnswer, agreement_markdown, quiz_label, ranking_records, repeated
+from app_pages.quiz import (
+    QuizAnswer,
+    agreement_markdown,
+    quiz_label,
+    ranking_records,
+    repeated,
+    score_markdown,
+)
 from app_pages.render import BANNER, FRIENDLY_ERROR, verdict_badge
+from app_pages.scenarios import CASE_PARAM, changed_state
 from app_pages.what_if import (
     TABS_KEY,
     WHAT_IF_TAB,
@@ -35,7 +43,7 @@ from app_pages.what_if import (
 )
 from rules import APPROACH_LABELS, Approach, Patient, Verdict, assess
 from rules.case_library import case_by_slug, teaching_cases
-from rules.whatif import what_if
+from rules.whatif import Flip, what_if
 from tests.conftest import ROOT, load_seed
 
 APP = str(ROOT / "app.py")
@@ -503,3 +511,56 @@ def test_fill_records_give_each_options_share_of_first_places_and_verdicts() -> 
         assert row["First in"] == f"{round(100 * top / fill.combinations)}%"
         suggested = fill.verdict_counts[approach].get(Verdict.SUGGESTED, 0)
         assert bool(row["Suggested"]) is bool(suggested)
+
+
+# --- links between pages ----------------------------------------------------------------------
+
+
+def test_a_case_link_fills_the_form_and_assesses_it() -> None:
+    case = case_by_slug(SEED_1)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[CASE_PARAM] = SEED_1
+    at.run()
+    _assert_healthy(at)
+    for name, value in patient_state(case.patient).items():
+        assert _widget(at, name).value == value, name
+    cards = _option_cards(at)
+    assert cards == [f"{rank}. {o.label}" for rank, o in enumerate(assess(case.patient).options, 1)]
+    assert at.query_params[CASE_PARAM] == SEED_1
+
+
+def test_an_unknown_case_link_is_dropped_and_nothing_is_assessed() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[CASE_PARAM] = "no_such_case"
+    at.run()
+    _assert_healthy(at)
+    assert not _option_cards(at)
+    assert CASE_PARAM not in at.query_params
+
+
+def test_a_what_if_change_is_applied_as_a_widget_value_clearing_its_partner() -> None:
+    patient = Patient.model_validate(load_seed(SEED_1))
+    flip = next(flip for flip in what_if(patient).flips if flip.field == "escc_grade")
+    state = patient_state(patient)
+    changed = changed_state(state, flip)
+    assert changed["escc_grade"] == flip.after[0].value  # the enum's value, as the select holds
+    assert {k: v for k, v in changed.items() if k != "escc_grade"} == {
+        k: v for k, v in state.items() if k != "escc_grade"
+    }
+    paired = Flip(
+        field="ecog",
+        before=3,
+        after=(1,),
+        also_cleared="kps",
+        top_before=Approach.NON_OPERATIVE,
+        top_after=Approach.POSTERIOR_ONLY,
+        changes=(),
+    )
+    cleared = changed_state(state, paired)
+    assert (cleared["ecog"], cleared["kps"]) == (1, default_state()["kps"])
+
+
+def test_the_quiz_score_counts_the_first_try_at_each_case() -> None:
+    assert score_markdown({}) == "Score this session: no case revealed yet."
+    text = score_markdown({"a": True, "b": False, "c": True})
+    assert "**2 of 3** cases" in text

@@ -210,6 +210,24 @@ def test_try_this_assesses_the_case_with_the_what_if_change(browser: Browser, ap
     page.context.close()
 
 
+def test_compare_with_this_compares_the_case_with_its_what_if_change(
+    browser: Browser, app_url: str, screenshots: Path
+) -> None:
+    patient = Patient.model_validate(load_seed(SEED))
+    flip = next(flip for flip in what_if(patient).flips if flip.changes_top)
+    page = _assessed(browser, app_url, 1440, 900)
+    page.get_by_role("tab", name="What would change this answer?").click()
+    expect(page.get_by_text("With the unknowns filled in")).to_be_visible(timeout=LOAD_MS)
+    wait_for_script(page)
+    page.locator(".st-key-what_if_compare_0").get_by_role("button").click()
+    expect(page.get_by_role("heading", name="Comparison")).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_text("Top option changes")).to_be_visible()
+    _settle(page)
+    expect(page.get_by_role("heading", name="Comparison")).to_be_in_viewport()
+    page.screenshot(path=str(screenshots / "compare_with_this.png"))
+    page.context.close()
+
+
 def test_compare_with_a_changed_copy_starts_from_the_current_case(
     browser: Browser, app_url: str
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from app_pages.patient_form import field_label
 from app_pages.render import ANSWER_KEY, announcement
 from evidence import registry
 from rules import APPROACH_LABELS, Approach, Patient, assess
@@ -221,7 +222,12 @@ def test_compare_with_this_compares_the_case_with_its_what_if_change(
     wait_for_script(page)
     page.locator(".st-key-what_if_compare_0").get_by_role("button").click()
     expect(page.get_by_role("heading", name="Comparison")).to_be_visible(timeout=LOAD_MS)
-    expect(page.get_by_text("Top option changes")).to_be_visible()
+    top_line = page.locator("[data-testid=stMarkdownContainer]").filter(
+        has_text="Top option changes"
+    )
+    expect(top_line).to_contain_text(APPROACH_LABELS[flip.top_after])
+    differences = page.locator(".st-key-compare_comparison [data-testid=stTable]").first
+    expect(differences).to_contain_text(field_label(flip.field))
     _settle(page)
     expect(page.get_by_role("heading", name="Comparison")).to_be_in_viewport()
     page.screenshot(path=str(screenshots / "compare_with_this.png"))

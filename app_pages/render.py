@@ -181,22 +181,13 @@ def reference_name(reference: Reference) -> str:
     return registry().labels.get(reference.id, reference.short_label)
 
 
-def link_kind(reference: Reference) -> str | None:
-    """Where its link goes: 'PubMed', 'DOI', or 'other source' (never passed off as PubMed)."""
-    if reference.pubmed_url:
-        return "PubMed"
-    if reference.doi_url:
-        return "DOI"
-    return "other source" if link_target(reference) else None
-
-
 def citation_link(reference: Reference) -> str:
     """'[Author Year](url) PubMed' (or DOI, other source), or the bare name with 'no link'."""
     name = escape_markdown(reference_name(reference))
     target = link_target(reference)
     if target is None:
         return f"{name} :small[(no link)]"
-    return f"[{name}]({target}) :small[({link_kind(reference)})]"
+    return f"[{name}]({target}) :small[({reference.link_kind})]"
 
 
 def citation_markdown(reference: Reference) -> str:

@@ -98,6 +98,15 @@ class Reference(BaseModel):
         first_source = next((part for part in sources if part.startswith("http")), None)
         return self.pubmed_url or self.doi_url or first_source
 
+    @property
+    def link_kind(self) -> str | None:
+        """Where ``url`` goes: 'PubMed', 'DOI' or 'other source' (never passed off as PubMed)."""
+        if self.pubmed_url:
+            return "PubMed"
+        if self.doi_url:
+            return "DOI"
+        return "other source" if self.url else None
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def level_of_evidence(self) -> str:

@@ -223,13 +223,19 @@ def pdf_report(assessment: Assessment, today: date | None = None) -> bytes:
         status = f" [{reference.verification.value}; {reference.level_of_evidence}]"
         _line(pdf, f"{number}. {reference.vancouver()}{status}")
         if reference.url:
+            # Which kind of address it is, so a curated source page never passes for PubMed;
+            # a long address wraps instead of running off the page.
+            kind = (
+                "PubMed" if reference.pubmed_url else "DOI" if reference.doi_url else "Other source"
+            )
             pdf.set_x(pdf.l_margin + 4)
             pdf.set_text_color(30, 60, 160)
-            pdf.cell(
+            pdf.multi_cell(
                 0,
                 LINE_MM,
-                pdf.text_of(reference.url),
+                pdf.text_of(f"{kind}: {reference.url}"),
                 link=reference.url,
+                align="L",
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
             )

@@ -163,7 +163,7 @@ def to_markdown(assessment: Assessment, today: date | None = None) -> str:
     lines += ["", "## References", ""]
     for reference_id, number in numbers.items():
         reference = assessment.citations[reference_id]
-        link = f" <{reference.url}>" if reference.url else ""
+        link = f" {reference.link_kind}: <{reference.url}>" if reference.url else ""
         lines.append(
             f"{number}. {reference.vancouver()}{link} "
             f"[{reference.verification.value}; {reference.level_of_evidence}]"

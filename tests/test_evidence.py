@@ -225,3 +225,16 @@ def test_a_label_is_the_surname_or_body_as_cited_never_initials(
     reference_id: str, label: str
 ) -> None:
     assert registry().labels[reference_id] == label
+
+
+def test_a_link_says_whether_it_goes_to_pubmed_a_doi_or_another_source() -> None:
+    references = registry()
+    assert references["patchell2005_rct"].link_kind == "PubMed"
+    # Tokuhashi 2005 is linked to an NCBI page with no PMID: it must not pass for PubMed.
+    tokuhashi = references["tokuhashi2005_revised"]
+    assert tokuhashi.pmid is None
+    assert tokuhashi.url is not None
+    assert "ncbi.nlm.nih.gov" in tokuhashi.url
+    assert tokuhashi.link_kind == "other source"
+    doi_only = next(r for r in references.values() if r.doi and not r.pmid)
+    assert doi_only.link_kind == "DOI"

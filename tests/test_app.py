@@ -32,7 +32,9 @@ from app_pages.render import (
     MARKDOWN_SPECIALS,
     NEED_NAMES,
     PRIVACY,
+    announcement,
     assessment_json,
+    card_summary,
     citation_markdown,
     download_name,
     escape_markdown,
@@ -67,6 +69,7 @@ from rules import (
     parse_patient,
     to_markdown,
 )
+from rules.case_library import teaching_cases
 from tests.conftest import ROOT, load_seed
 
 APP = str(ROOT / "app.py")
@@ -644,3 +647,29 @@ def test_caches_hold_only_static_data() -> None:
             assert argument in ("", "option: Approach"), f"{path.name} caches on {argument!r}"
         if path.name in ("assess.py", "patient_form.py", "render.py"):
             assert "cache_" not in source, path.name
+
+
+# --- cards and the answer -------------------------------------------------------------------------
+
+
+def test_a_card_summary_names_the_deciding_gate_and_the_weights_never_a_bullet() -> None:
+    assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
+    top = assessment.options[0]
+    # Worked from the seed: non-operative care is capped at consider by C10 and has no
+    # weighed reason for or against (only a note), so its net weight is 0.
+    assert top.deciding_rule == "c10_radiotherapy_beside_endoscopic_only"
+    assert card_summary(top) == (
+        "Consider, capped by gate C10. Weighed reasons: 0 for, 0 against (net +0)."
+    )
+    for case in teaching_cases():
+        for option in assess(case.patient).options:
+            summary = card_summary(option)
+            assert all(reason.text not in summary for reason in option.reasons), case.slug
+
+
+def test_the_announcement_says_the_first_option_its_verdict_and_the_alerts() -> None:
+    assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
+    assert announcement(assessment) == (
+        "Result ready. First option: Non-operative care (radiotherapy, systemic and "
+        "supportive care), consider. The result is provisional. 2 alerts above the options."
+    )

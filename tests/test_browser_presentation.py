@@ -95,6 +95,22 @@ def test_after_assess_the_alerts_and_ranking_are_in_view_and_announced(
     page.context.close()
 
 
+def test_after_assess_the_next_tab_goes_into_the_answer_not_back_to_the_form(
+    browser: Browser, app_url: str
+) -> None:
+    expected = assess(Patient.model_validate(load_seed(SEED)))
+    first_source = registry()[expected.alerts[0].citations[0]]
+    page = _assessed(browser, app_url, 1440, 900)
+    page.keyboard.press("Tab")
+    # Reading order: the first link in the answer is the first alert's first source.
+    focused = page.evaluate(
+        "() => [document.activeElement.closest('.st-key-assessment_answer') !== null,"
+        " document.activeElement.getAttribute('href')]"
+    )
+    assert focused == [True, first_source.url]
+    page.context.close()
+
+
 def test_the_top_options_reasons_start_within_one_screen_of_its_name(
     browser: Browser, app_url: str
 ) -> None:

@@ -31,6 +31,11 @@ export CHROMIUM_PATH := $(CHROMIUM)
 # PostgreSQL server binaries (initdb, pg_ctl) for the feedback store's tests; the tests
 # start and stop a throwaway cluster themselves (tests/service/conftest.py).
 PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+# Unicode fonts the PDF report embeds (rules/pdf_report.py): DejaVu Sans for Latin, Greek
+# and symbols, Droid Sans Fallback for Chinese, Japanese and Korean. Debian packages.
+FONT_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+FONT_PACKAGES := fonts-dejavu-core fonts-droid-fallback
 
 # Lock tooling (only needed for `make lock`), kept out of the project venv.
 UV_VERSION := 0.13.8
@@ -44,7 +49,7 @@ PYTEST_ARGS ?=
 # Branch coverage of rules/ and evidence/, floor in pyproject.toml [tool.coverage.report].
 COV_ARGS := --cov
 
-.PHONY: help venv .venv run serve chromium postgresql nginx lint format typecheck contracts test mutation bench lock clean
+.PHONY: help venv .venv run serve chromium postgresql nginx fonts lint format typecheck contracts test mutation bench lock clean
 
 help:
 	@echo "make run        start the app (http://localhost:8501)"
@@ -57,6 +62,7 @@ help:
 	@echo "make chromium   install Debian chromium if missing"
 	@echo "make postgresql install Debian postgresql if missing (the store's tests start a cluster)"
 	@echo "make nginx      install Debian nginx if missing (tests deploy/nginx, not started)"
+	@echo "make fonts      install the Unicode fonts the PDF report embeds, if missing"
 	@echo "make mutation  mutmut on rules/scores.py, decision.py, engine.py (MUTANTS='rules.scores*' for one)"
 	@echo "make bench      run benchmarks (python -m benchmarks)"
 	@echo "make lock       regenerate requirements*.lock (UPGRADE=1 to bump transitive pins)"
@@ -110,9 +116,19 @@ nginx:
 		test -x $(NGINX); \
 	fi
 
+fonts:
+	@if ls $(FONT_FILES) >/dev/null 2>&1; then \
+		echo "PDF fonts present"; \
+	else \
+		$(call APT_INSTALL,$(FONT_PACKAGES)); \
+		ls $(FONT_FILES) >/dev/null; \
+	fi
+
 # --- run --------------------------------------------------------------------------------
 
+# Without the fonts the PDF still works, folded to Latin-1; so a failed install only warns.
 run: $(STAMP)
+	@$(MAKE) --no-print-directory fonts || echo "warning: PDF reports will print Latin-1 only" >&2
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
 
 # The CDS Hooks service; DATABASE_URL (default: SQLite under var/), CDS_APP_URL, WORKERS.
@@ -144,7 +160,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-logo
 
 # Runs every gate even if an earlier one fails, then exits non-zero if any failed.
-test: $(STAMP) chromium postgresql nginx
+test: $(STAMP) chromium postgresql nginx fonts
 	@rc=0; \
 	$(MAKE) --no-print-directory lint      || rc=1; \
 	$(MAKE) --no-print-directory typecheck || rc=1; \

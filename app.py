@@ -2,7 +2,7 @@
 
 Checks the curated evidence can be read (else one message naming the file), sets the page,
 shows the disclaimer and any notice that a new session reset the form on every page, and
-routes to the pages in app_pages/.
+routes to the pages in app_pages/, each at its own path (``/compare``, ``/case_library``...).
 The clinical logic lives in ``rules``; the pages only call it and show what comes back.
 """
 
@@ -18,7 +18,7 @@ except EvidenceDataError as missing_data:  # the pages read it as they load: say
     st.error(f"The app cannot start: {missing_data}.", icon=":material/error:")
     st.stop()
 
-from app_pages.render import BANNER, friendly_errors, show_disclaimer
+from app_pages.render import BANNER, apply_style, friendly_errors, show_disclaimer
 from app_pages.session_notice import announce_a_lost_session
 
 st.set_page_config(
@@ -39,7 +39,9 @@ PAGES = [
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),
 ]
 
-page = st.navigation(PAGES)
+# Navigation in the top bar, not a sidebar: on a tablet a sidebar covers half the page.
+page = st.navigation(PAGES, position="top")
+apply_style()
 show_disclaimer()
 announce_a_lost_session()
 with friendly_errors(f"page {page.title}"):

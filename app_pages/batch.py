@@ -19,8 +19,10 @@ from rules import APPROACH_SHORT_LABELS, INPUT_FIELDS, VERDICT_LABELS, Approach,
 from rules.batch import (
     ACTUAL_APPROACH_COLUMN,
     BOOLEAN_CELLS,
+    CASE_LABEL_COLUMN,
     DECISIVE_COLUMN,
     PROVISIONAL_COLUMN,
+    VERDICT_COLUMNS,
     BatchFileError,
     BatchSummary,
     result_writer,
@@ -37,11 +39,13 @@ TABLE_HEIGHT_PX = 420
 AXIS_LABEL_LIMIT_PX = 320
 CHART_COLOURS = {"green": "#2e7d32", "blue": "#1565c0", "orange": "#ef6c00", "red": "#c62828"}
 NEUTRAL_COLOUR = "#757575"
+# Counts of rows: ticks at whole numbers only.
+WHOLE_NUMBERS = alt.Axis(format="d", tickMinStep=1)
 
 
 def verdict_colour(verdict: Verdict) -> str:
     """The chart colour of a verdict, matching its badge."""
-    return CHART_COLOURS.get(VERDICT_STYLE[verdict][0], NEUTRAL_COLOUR)
+    return CHART_COLOURS.get(VERDICT_STYLE[verdict], NEUTRAL_COLOUR)
 
 
 def verdict_frame(summary: BatchSummary) -> pd.DataFrame:
@@ -57,6 +61,50 @@ def verdict_frame(summary: BatchSummary) -> pd.DataFrame:
             for verdict, count in counts.items()
         ]
     )
+
+
+def readable_records(rows: list[dict[str, str]]) -> list[dict[str, object]]:
+    """The results as the page shows them: options and verdicts in words, inputs left out
+    (they are in the CSV); the CSV keeps the codes."""
+    verdict_words = {verdict.value: label for verdict, label in VERDICT_LABELS.items()}
+    option_words = {approach.value: label for approach, label in APPROACH_SHORT_LABELS.items()}
+    records: list[dict[str, object]] = []
+    for row in rows:
+        record: dict[str, object] = {
+            "Row": int(row["row"]),
+            "Case label": row.get(CASE_LABEL_COLUMN, ""),
+            "Status": "assessed" if row["status"] == "ok" else "error",
+            "First option": option_words.get(row["top_approach"], ""),
+            "Provisional": {"true": "yes", "false": "no"}.get(row.get(PROVISIONAL_COLUMN, ""), ""),
+        }
+        for approach, column in VERDICT_COLUMNS.items():
+            record[APPROACH_SHORT_LABELS[approach]] = verdict_words.get(row[column], "")
+        if ACTUAL_APPROACH_COLUMN in row:
+            record["What was done"] = option_words.get(row[ACTUAL_APPROACH_COLUMN], "")
+        records.append(record)
+    return records
+
+
+def cross_table(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """Audited rows counted by what was done (rows) against the tool's first option
+    (columns), every option in both, with totals; the diagonal is agreement."""
+    names = [APPROACH_SHORT_LABELS[approach] for approach in Approach]
+    audited = [
+        (
+            APPROACH_SHORT_LABELS[Approach(row[ACTUAL_APPROACH_COLUMN])],
+            APPROACH_SHORT_LABELS[Approach(row["top_approach"])],
+        )
+        for row in rows
+        if row.get("status") == "ok" and row.get(ACTUAL_APPROACH_COLUMN)
+    ]
+    counts = Counter(audited)
+    table = pd.DataFrame(
+        [[counts[(done, top)] for top in names] for done in names], index=names, columns=names
+    )
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    table.index.name = "What was done ↓ / tool's first →"
+    return table
 
 
 def agreement_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -155,7 +203,7 @@ def _run(upload: BinaryIO) -> None:
 def _render_result(
     summary: BatchSummary, rows: list[dict[str, str]], columns: tuple[str, ...]
 ) -> None:
-    st.subheader("Result")
+    st.header("Result")
     provisional_rows = provisional_count(rows)
     rows_column, ok_column, provisional_column, error_column = st.columns(4)
     rows_column.metric("Rows", summary.rows)
@@ -187,10 +235,15 @@ def _render_result(
         icon=":material/download:",
         key="batch_download",
     )
+    st.caption(
+        "The table reads options and verdicts in words; the CSV keeps their codes and adds "
+        "each row's inputs beside its result."
+    )
     st.dataframe(
-        pd.DataFrame(rows, columns=list(columns)),
+        pd.DataFrame(readable_records(rows)),
         hide_index=True,
         height=min(TABLE_HEIGHT_PX, 38 + 35 * len(rows)),
+        key="batch_results_table",
     )
     if summary.ok:
         st.markdown("**Verdicts per option** (assessed rows)")
@@ -200,7 +253,7 @@ def _render_result(
             alt.Chart(frame)
             .mark_bar()
             .encode(
-                x=alt.X("sum(rows):Q", title="rows"),
+                x=alt.X("sum(rows):Q", title="rows", axis=WHOLE_NUMBERS),
                 y=alt.Y(
                     "option:N",
                     title=None,
@@ -218,6 +271,11 @@ def _render_result(
             .transform_calculate(verdict_rank=f"indexof({order!r}, datum.verdict)")
         )
         st.altair_chart(chart, width="stretch")
+        with st.expander("The same counts as a table"):
+            counts = frame.pivot_table(
+                index="option", columns="verdict", values="rows", aggfunc="sum", fill_value=0
+            )
+            st.table(counts.reindex(columns=[c for c in order if c in counts.columns]))
     if summary.has_actual_approach:
         share = f"{summary.agreements / summary.audited:.0%}" if summary.audited else "n/a"
         st.markdown(
@@ -225,13 +283,18 @@ def _render_result(
             f"`{ACTUAL_APPROACH_COLUMN}` in {summary.agreements} of {summary.audited} audited "
             f"rows ({share})."
         )
+        st.markdown(
+            "**What was done against the tool's first option** (audited rows; the diagonal "
+            "is agreement)"
+        )
+        st.table(cross_table(rows))
         frame = agreement_frame(rows)
         if not frame.empty:
             bars = (
                 alt.Chart(frame)
                 .mark_bar()
                 .encode(
-                    x=alt.X("sum(rows):Q", title="audited rows"),
+                    x=alt.X("sum(rows):Q", title="audited rows", axis=WHOLE_NUMBERS),
                     y=alt.Y(
                         "done:N",
                         title="what was done",

@@ -1,21 +1,21 @@
 """Case library: the shipped teaching cases, each loadable into Assess or the quiz in one click.
 
 The cases, their teaching points and their evidence come from ``rules.case_library``;
-this page lists them and hands a chosen case to another page through session state.
+this page lists them and opens a chosen case on Assess at ``/?case=<id>`` (a link that
+can be shared) or hands it to the quiz through session state.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.patient_form import FIELDS, patient_state, request_form_state
-from app_pages.quiz import request_quiz
+from app_pages.patient_form import FIELDS
 from app_pages.render import citations_markdown, escape_markdown
+from app_pages.scenarios import ASSESS_PAGE, CASE_PARAM, request_quiz
 from evidence import registry
 from rules.case_library import TeachingCase, shipped_library
 from rules.patient import glance_parts
 
-ASSESS_PAGE = "app_pages/assess.py"
 QUIZ_PAGE = "app_pages/quiz.py"
 CARD_COLUMNS = 2
 
@@ -30,7 +30,7 @@ def glance_markdown(case: TeachingCase) -> str:
 
 def _case_card(case: TeachingCase) -> None:
     with st.container(border=True, key=f"case_{case.slug}"):
-        st.markdown(f"##### {escape_markdown(case.title)}", anchors=False)
+        st.markdown(f"### {escape_markdown(case.title)}", anchors=False)
         st.markdown(glance_markdown(case))
         st.markdown(f"**Teaching point.** {escape_markdown(case.teaching_point)}")
         st.markdown(":small[Evidence:] " + citations_markdown(case.evidence, registry()))
@@ -41,8 +41,8 @@ def _case_card(case: TeachingCase) -> None:
                 type="primary",
                 icon=":material/stethoscope:",
             ):
-                request_form_state(patient_state(case.patient))
-                st.switch_page(ASSESS_PAGE)
+                # The address names the case (a link to share), never its inputs.
+                st.switch_page(ASSESS_PAGE, query_params={CASE_PARAM: case.slug})
             if st.button("Quiz me on it", key=f"quiz_case_{case.slug}", icon=":material/quiz:"):
                 request_quiz(case.slug)
                 st.switch_page(QUIZ_PAGE)
@@ -60,6 +60,7 @@ def main() -> None:
         "illustrates. **Load into Assess** fills in the form and shows the options, their "
         "reasons and what would change the answer; **Quiz me on it** hides the answer first."
     )
+    st.header("The cases", anchor=False)
     columns = st.columns(CARD_COLUMNS, gap="medium")
     for index, case in enumerate(cases):
         with columns[index % CARD_COLUMNS]:

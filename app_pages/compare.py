@@ -31,10 +31,12 @@ from app_pages.render import (
     escape_markdown,
     friendly_errors,
     need_words,
+    reveal,
     score_band,
     score_value,
     verdict_badge,
 )
+from app_pages.scenarios import take_comparison_request
 from app_pages.what_if import ARROW, value_words
 from rules import Assessment, InputProblem, Reason, assess, parse_patient
 from rules.case_library import case_by_slug, teaching_cases
@@ -48,6 +50,10 @@ RESULTS_KEY = "compare_results"
 SUBMITTED_KEY = "compare_submitted"
 PENDING_KEY = "compare_pending"
 HIGHLIGHT = "orange-background"
+# Said in words as well as by the highlight, so colour is never the only sign.
+CHANGED = "changed"
+COMPARISON_KEY = "compare_comparison"
+NONCE_KEY = "compare_reveal"
 
 
 def prefix(side: str) -> str:
@@ -67,8 +73,8 @@ class SideResult:
 
 
 def highlighted(text: str, differs: bool) -> str:
-    """Markdown text, on an orange background when it differs between the sides."""
-    return f":{HIGHLIGHT}[{text}]" if differs else text
+    """Markdown text, on an orange background and marked in words when it differs."""
+    return f":{HIGHLIGHT}[{text} ({CHANGED})]" if differs else text
 
 
 def input_difference_records(a: Assessment, b: Assessment) -> list[dict[str, str]]:
@@ -258,6 +264,19 @@ def _on_copy() -> None:
     _clear_results()
 
 
+def _take_request() -> None:
+    """Scenarios sent from Assess: shown in the forms, compared at once when they differ."""
+    request = take_comparison_request()
+    if request is None:
+        return
+    for side, state in zip(SIDES, request, strict=True):
+        set_form_state(state, prefix(side))
+    st.session_state[SUBMITTED_KEY] = dict(zip(SIDES, request, strict=True))
+    _clear_results()
+    if request[0] != request[1]:
+        st.session_state[PENDING_KEY] = True
+
+
 def _remember_submission() -> None:
     st.session_state[SUBMITTED_KEY] = {side: form_state(prefix(side)) for side in SIDES}
 
@@ -290,7 +309,7 @@ def _forms(results: dict[str, SideResult] | None) -> None:
         for side, column in zip(SIDES, columns, strict=True):
             with column:
                 with st.container(horizontal=True, vertical_alignment="center"):
-                    st.subheader(SIDE_NAMES[side], anchor=False)
+                    st.header(SIDE_NAMES[side], anchor=False)
                     if side == "b":
                         st.form_submit_button(
                             "Copy A into B",
@@ -299,7 +318,7 @@ def _forms(results: dict[str, SideResult] | None) -> None:
                             icon=":material/content_copy:",
                         )
                 problems = results[side].problems if results else ()
-                patient_fields(problems, prefix(side))
+                patient_fields(problems, prefix(side), nested=True)
         st.form_submit_button(
             "Compare",
             type="primary",
@@ -357,11 +376,15 @@ def main() -> None:
         "The same patient two ways, side by side: before and after radiotherapy, with and "
         "without cachexia, a better performance status. Start from a teaching case (it goes "
         "into both sides) or fill in A and copy it into B, change what differs in B, then "
-        "press **Compare** at the bottom."
+        "press **Compare** at the bottom. **Compare with a changed copy** on Assess, and "
+        "**Compare with this** beside a what-if change, start here from the case just assessed."
     )
+    evaluated = False
     with friendly_errors("comparing the scenarios"):
+        _take_request()
         if st.session_state.pop(PENDING_KEY, False):
             _evaluate()
+            evaluated = True
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(
             "Start from a teaching case",
@@ -381,8 +404,11 @@ def main() -> None:
     results: dict[str, SideResult] | None = st.session_state.get(RESULTS_KEY)
     _forms(results)
     if results is not None:
-        with friendly_errors("showing the comparison"):
+        with friendly_errors("showing the comparison"), st.container(key=COMPARISON_KEY):
             _results(results)
+        if evaluated:
+            st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
+            reveal(COMPARISON_KEY, "Comparison ready.", st.session_state[NONCE_KEY])
 
 
 if __name__ == "__main__":

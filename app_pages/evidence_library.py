@@ -16,9 +16,6 @@ from app_pages.tables import (
 from evidence import VERIFICATION_LABELS, Verification, registry
 from rules import APPROACH_LABELS
 
-TABLE_ROW_PX = 35
-TABLE_MAX_PX = 720
-
 
 @st.cache_data
 def _rows() -> list[ReferenceRow]:
@@ -31,7 +28,8 @@ def main() -> None:
     st.title("Evidence library")
     rows = _rows()
     st.markdown(
-        f"{len(rows)} curated references, each linked to PubMed or its DOI where it has one. "
+        f"{len(rows)} curated references, each linked to PubMed when it has a PMID, else to "
+        "its DOI, else to the page the curators used (marked *other source*). "
         "The verification status says how far the curators could check the record against "
         "a stored source:"
     )
@@ -79,24 +77,9 @@ def main() -> None:
         years=None if years == (first_year, last_year) else years,
     )
     st.caption(f"Showing {len(shown)} of {len(rows)}.")
-    st.dataframe(
-        pd.DataFrame(library_records(shown)),
-        hide_index=True,
-        column_config={
-            "Reference": st.column_config.TextColumn(pinned=True, width="medium"),
-            "Year": st.column_config.NumberColumn(format="%d", width="small"),
-            "Verification": st.column_config.TextColumn(width="medium"),
-            "Evidence": st.column_config.TextColumn(width="medium"),
-            "Title": st.column_config.TextColumn(width="large"),
-            "PubMed": st.column_config.LinkColumn(display_text="PubMed", width="small"),
-            "DOI": st.column_config.LinkColumn(display_text="DOI", width="small"),
-            "Other source": st.column_config.LinkColumn(display_text="Source", width="small"),
-            "Key finding": st.column_config.TextColumn(width="large"),
-        },
-        height=min(TABLE_ROW_PX * (len(shown) + 1) + 3, TABLE_MAX_PX),
-        key="evidence_table",
-    )
-    st.subheader("One reference in full")
+    # st.table, not st.dataframe: a data grid draws links on a canvas, these are real links.
+    st.table(pd.DataFrame(library_records(shown)), hide_index=True)
+    st.header("One reference in full")
     by_id = {row.id: row for row in shown}
     chosen = st.selectbox(
         "Reference",

@@ -315,13 +315,20 @@ def seed_widget_state(saved: Mapping[str, object] | None, key_prefix: str = "") 
             st.session_state[key] = saved.get(name, value) if saved else value
 
 
-def patient_fields(problems: Sequence[InputProblem], key_prefix: str = "") -> None:
-    """Draw the grouped fields with each field's problems under them (inside a form)."""
+def patient_fields(
+    problems: Sequence[InputProblem], key_prefix: str = "", nested: bool = False
+) -> None:
+    """Draw the grouped fields with each field's problems under them (inside a form).
+
+    Group titles are h2, or h3 when ``nested`` under a heading of their own (Compare's
+    scenarios), so headings never skip a level.
+    """
     by_field = problems_by_field(problems)
     for sentence in by_field.get(WHOLE_INPUT, []):
         st.error(f"The input: {escape_markdown(sentence)}", icon=":material/error:")
     for group in GROUPS:
-        st.subheader(group.title, divider="gray")
+        heading = st.subheader if nested else st.header
+        heading(group.title, divider="gray", anchor=False)
         st.caption(group.caption)
         # One field per row: graded choices ("C - motor useless") stay readable in full.
         for spec in group.fields:

@@ -16,12 +16,15 @@ import streamlit as st
 from app_pages.patient_form import FIELDS, choice_label, field_label
 from app_pages.render import (
     ORDINALS,
+    card_summary,
     citations_markdown,
     escape_markdown,
     friendly_errors,
     render_assessment,
+    render_option_card,
     verdict_badge,
 )
+from app_pages.scenarios import take_quiz_request
 from evidence import registry
 from rules import APPROACH_LABELS, Approach, Assessment, assess
 from rules.case_library import TeachingCase, case_by_slug, teaching_cases
@@ -29,7 +32,7 @@ from rules.patient import glance_parts
 
 CASE_KEY = "quiz_case"
 CURRENT_KEY = "quiz_current_case"
-REQUEST_KEY = "quiz_requested_case"
+SCORE_KEY = "quiz_score"
 ANSWER_KEY = "quiz_answer"
 BEST_KEY = "quiz_best"
 RANK_KEYS = tuple(f"quiz_rank_{position}" for position in range(2, len(Approach) + 1))
@@ -49,11 +52,6 @@ class QuizAnswer:
     def order(self) -> tuple[Approach | None, ...]:
         """The learner's ranking from first to last."""
         return (self.best, *self.ranking)
-
-
-def request_quiz(slug: str) -> None:
-    """Ask the quiz page to open on this case (e.g. from the case library)."""
-    st.session_state[REQUEST_KEY] = slug
 
 
 # --- pure -------------------------------------------------------------------------------------
@@ -118,6 +116,17 @@ def ranking_records(answer: QuizAnswer, assessment: Assessment) -> list[dict[str
     return records
 
 
+def score_markdown(score: dict[str, bool]) -> str:
+    """The running score: cases revealed, and how many first choices matched the tool's."""
+    if not score:
+        return "Score this session: no case revealed yet."
+    matched = sum(score.values())
+    return (
+        f"Score this session: your first choice matched the tool's in **{matched} of "
+        f"{len(score)}** case{'s' if len(score) != 1 else ''} (the first try at each counts)."
+    )
+
+
 def repeated(order: Sequence[Approach | None]) -> list[Approach]:
     """Options the learner placed more than once."""
     chosen = [approach for approach in order if approach is not None]
@@ -158,16 +167,20 @@ def _on_reveal() -> None:
         st.session_state[NO_PICK_KEY] = True
         return
     st.session_state.pop(NO_PICK_KEY, None)
+    slug = st.session_state[CURRENT_KEY]
     st.session_state[ANSWER_KEY] = QuizAnswer(
-        slug=st.session_state[CURRENT_KEY],
+        slug=slug,
         best=best,
         ranking=tuple(st.session_state.get(key) for key in RANK_KEYS),
     )
+    score: dict[str, bool] = st.session_state.setdefault(SCORE_KEY, {})
+    if slug not in score:
+        score[slug] = assess(case_by_slug(slug).patient).options[0].approach is best
 
 
 def _seed_state() -> None:
     """Open a requested case, else keep the current one (widgets forget it between pages)."""
-    requested = st.session_state.pop(REQUEST_KEY, None)
+    requested = take_quiz_request()
     if requested is not None:
         _show_case(requested)
         return
@@ -196,31 +209,33 @@ def quiz_label(case: TeachingCase) -> str:
 
 
 def _learner_column(case: TeachingCase, answer: QuizAnswer | None) -> None:
-    st.subheader(case.title if answer is not None else quiz_label(case), anchor=False)
+    st.header(case.title if answer is not None else quiz_label(case), anchor=False)
     st.table(pd.DataFrame(input_records(case)), hide_index=True)
     unknown = unknown_inputs(case)
     if unknown:
         st.caption("Unknown: " + escape_markdown(", ".join(unknown)) + ".")
     revealed = answer is not None
-    st.radio(
-        "Which option would you put first?",
-        list(Approach),
-        index=None,
-        format_func=APPROACH_LABELS.__getitem__,
-        key=BEST_KEY,
-        disabled=revealed,
-    )
-    with st.expander(f"Rank the other {len(Approach) - 1} (optional)"):
-        for position, key in enumerate(RANK_KEYS, start=2):
-            st.selectbox(
-                ORDINALS[position - 1],
-                list(Approach),
-                index=None,
-                format_func=APPROACH_LABELS.__getitem__,
-                key=key,
-                disabled=revealed,
-                placeholder="not ranked",
-            )
+    if answer is not None:
+        # Said in words once revealed: a disabled radio greys out to unreadable contrast.
+        st.markdown(f"**Your first choice:** {escape_markdown(APPROACH_LABELS[answer.best])}")
+    else:
+        st.radio(
+            "Which option would you put first?",
+            list(Approach),
+            index=None,
+            format_func=APPROACH_LABELS.__getitem__,
+            key=BEST_KEY,
+        )
+        with st.expander(f"Rank the other {len(Approach) - 1} (optional)"):
+            for position, key in enumerate(RANK_KEYS, start=2):
+                st.selectbox(
+                    ORDINALS[position - 1],
+                    list(Approach),
+                    index=None,
+                    format_func=APPROACH_LABELS.__getitem__,
+                    key=key,
+                    placeholder="not ranked",
+                )
     if st.session_state.get(NO_PICK_KEY):
         st.warning(
             "Choose the option you would put first, then reveal.", icon=":material/touch_app:"
@@ -247,6 +262,14 @@ def _answer_column(case: TeachingCase, answer: QuizAnswer) -> None:
         st.success(sentence, icon=":material/check_circle:")
     else:
         st.warning(sentence, icon=":material/compare_arrows:")
+        rank = tool_rank(assessment, answer.best)
+        chosen = assessment.options[rank - 1]
+        top = assessment.options[0]
+        st.header(f"Why your choice comes {ORDINALS[rank - 1]}", anchor=False)
+        st.markdown(
+            f"The tool's first, {escape_markdown(top.label)}: {escape_markdown(card_summary(top))}"
+        )
+        render_option_card(rank, chosen, assessment.citations, key_suffix="_yours")
     if any(approach is not None for approach in answer.ranking):
         st.table(pd.DataFrame(ranking_records(answer, assessment)), hide_index=True)
         twice = repeated(answer.order)
@@ -262,7 +285,7 @@ def _answer_column(case: TeachingCase, answer: QuizAnswer) -> None:
         icon=":material/school:",
     )
     st.divider()
-    render_assessment(assessment)
+    render_assessment(assessment, labels={name: field_label(name) for name in FIELDS})
 
 
 def main() -> None:
@@ -272,6 +295,7 @@ def main() -> None:
         "Read the case, choose the option you would put first (rank them all if you like), "
         "then reveal the tool's ranking, its reasons and the evidence."
     )
+    st.markdown(score_markdown(st.session_state.get(SCORE_KEY, {})))
     _seed_state()
     st.selectbox(
         "Case",

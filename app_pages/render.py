@@ -13,6 +13,7 @@ import re
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -20,7 +21,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from evidence import Reference, Verification
+from evidence import Reference, Verification, registry
 from rules import (
     RULES,
     VERDICT_LABELS,
@@ -43,23 +44,28 @@ FRIENDLY_ERROR = (
     "and try again; if it happens again, tell the maintainers what you did (not who the "
     "patient is)."
 )
+PRIVACY = (
+    "Inputs stay in memory for this browser session only: nothing is written to disk, logs "
+    "or the address bar."
+)
 LOGGER = logging.getLogger(__name__)
 
 Colour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "primary"]
 
-# Presentation only: how each verdict looks. The verdicts themselves come from rules.
-VERDICT_STYLE: dict[Verdict, tuple[Colour, str]] = {
-    Verdict.SUGGESTED: ("green", ":material/check_circle:"),
-    Verdict.CONSIDER: ("blue", ":material/help:"),
-    Verdict.CAUTION: ("orange", ":material/warning:"),
-    Verdict.NOT_SUGGESTED: ("red", ":material/cancel:"),
-    Verdict.OUT_OF_SCOPE: ("gray", ":material/block:"),
+# Presentation only: the colour of each verdict, always beside its words (never an icon in
+# text: screen readers read a Material icon as its name). The verdicts come from rules.
+VERDICT_STYLE: dict[Verdict, Colour] = {
+    Verdict.SUGGESTED: "green",
+    Verdict.CONSIDER: "blue",
+    Verdict.CAUTION: "orange",
+    Verdict.NOT_SUGGESTED: "red",
+    Verdict.OUT_OF_SCOPE: "gray",
 }
-VERIFICATION_STYLE: dict[Verification, tuple[Colour, str, str]] = {
-    Verification.VERIFIED: ("green", ":material/verified:", "verified"),
-    Verification.PARTIAL: ("green", ":material/done:", "partly verified"),
-    Verification.AS_CITED: ("orange", ":material/warning:", "not verified (as cited)"),
-    Verification.UNRESOLVED: ("red", ":material/error:", "unresolved"),
+VERIFICATION_STYLE: dict[Verification, tuple[Colour, str]] = {
+    Verification.VERIFIED: ("green", "verified"),
+    Verification.PARTIAL: ("green", "partly verified"),
+    Verification.AS_CITED: ("orange", "not verified (as cited)"),
+    Verification.UNRESOLVED: ("red", "unresolved"),
 }
 DIRECTION_HEADINGS: dict[Direction, str] = {
     Direction.FOR: ":green[**For**]",
@@ -84,6 +90,61 @@ WORD_BREAK = "\u200b"
 _GLUED = re.compile(r":(?=\S)|(?i:\bwww)(?=\.)")
 LINK_SCHEMES = ("https://", "http://")
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+# The block holding the alerts and the ranking: what is brought into view after Assess.
+ANSWER_KEY = "assessment_answer"
+STYLE_SHEET = Path(__file__).with_name("app.css")
+# A table wider than a phone scrolls inside its box; WCAG wants such a region focusable
+# (and named) so it can be scrolled from the keyboard. Installed once per page load.
+SCROLLABLE_SCRIPT = """
+(() => {
+  if (window.__scrollableWatch) { return; }
+  window.__scrollableWatch = true;
+  const mark = () => {
+    document.querySelectorAll('[data-testid="stTable"] > div').forEach((box) => {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute('tabindex')) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', 'Table, scrolls sideways');
+      }
+    });
+  };
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener('resize', mark);
+  mark();
+})();
+"""
+# Waits until Streamlit has finished the run (so the block has its final place), then
+# scrolls, focuses and announces. The live region lives outside Streamlit's tree so it
+# survives reruns and is announced when its text changes.
+REVEAL_SCRIPT = """
+(() => {
+  const nonce = __NONCE__;
+  let tries = 0;
+  const go = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const block = document.querySelector(__KEY__);
+    const running = app && app.getAttribute('data-test-script-state') === 'running';
+    if ((!block || running) && tries++ < 100) { setTimeout(go, 100); return; }
+    window.__revealed = window.__revealed || {};
+    if (!block || window.__revealed[__KEY__] === nonce) { return; }
+    window.__revealed[__KEY__] = nonce;
+    block.setAttribute('tabindex', '-1');
+    block.scrollIntoView({block: 'start'});
+    block.focus({preventScroll: true});
+    let live = document.getElementById('app-live-region');
+    if (!live) {
+      live = document.createElement('div');
+      live.id = 'app-live-region';
+      live.setAttribute('role', 'status');
+      live.setAttribute('aria-live', 'polite');
+      live.className = 'app-visually-hidden';
+      document.body.appendChild(live);
+    }
+    live.textContent = __MESSAGE__;
+  };
+  setTimeout(go, 50);
+})();
+"""
 
 
 # --- pure: text --------------------------------------------------------------------------
@@ -115,23 +176,28 @@ def evidence_grade(reference: Reference) -> str:
 
 
 def verification_badge(verification: Verification) -> str:
-    """How far the record was checked: quiet green text when checked, a loud badge when not."""
-    colour, icon, words = VERIFICATION_STYLE[verification]
+    """How far the record was checked: quiet green text when checked, a loud badge when not.
+
+    Words only: an icon inside Markdown text is read aloud as its name ('check_circle').
+    """
+    colour, words = VERIFICATION_STYLE[verification]
     if verification.is_checked:
-        return f":{colour}[:small[{icon} {words}]]"
-    return f":{colour}-badge[{icon} **{words}**]"
+        return f":{colour}[:small[{words}]]"
+    return f":{colour}-badge[⚠ **{words}**]"
 
 
 def reference_name(reference: Reference) -> str:
-    """The reference's short label ('Author Year', or its fallback)."""
-    return reference.short_label
+    """The reference's distinct short label ('Laufer 2013a'), else its own short label."""
+    return registry().labels.get(reference.id, reference.short_label)
 
 
 def citation_link(reference: Reference) -> str:
-    """'[Author Year](url)', or the bare name when the record has no usable address."""
+    """'[Author Year](url) PubMed' (or DOI, other source), or the bare name with 'no link'."""
     name = escape_markdown(reference_name(reference))
     target = link_target(reference)
-    return f"[{name}]({target})" if target else f"{name} (no link)"
+    if target is None:
+        return f"{name} :small[(no link)]"
+    return f"[{name}]({target}) :small[({reference.link_kind})]"
 
 
 def citation_markdown(reference: Reference) -> str:
@@ -148,9 +214,8 @@ def citations_markdown(ids: Iterable[str], references: Mapping[str, Reference]) 
 
 
 def verdict_badge(verdict: Verdict) -> str:
-    """A coloured Markdown badge for a verdict."""
-    colour, icon = VERDICT_STYLE[verdict]
-    return f":{colour}-badge[{icon} {VERDICT_LABELS[verdict]}]"
+    """A coloured Markdown badge for a verdict: its words carry the meaning, not the colour."""
+    return f":{VERDICT_STYLE[verdict]}-badge[{VERDICT_LABELS[verdict]}]"
 
 
 def reason_markdown(reason: Reason, references: Mapping[str, Reference]) -> str:
@@ -184,6 +249,30 @@ def weighed_reasons(option: OptionAssessment) -> dict[Direction, list[Reason]]:
     }
 
 
+def card_summary(option: OptionAssessment) -> str:
+    """One line above the card's reasons: what set the verdict and how the reasons weigh.
+
+    Built from counts and the deciding gate's code, so it never repeats a bullet.
+    """
+    counts = {
+        direction: sum(reason.direction is direction for reason in reasons)
+        for direction, reasons in weighed_reasons(option).items()
+    }
+    weighed = (
+        f"{counts.get(Direction.FOR, 0)} for, {counts.get(Direction.AGAINST, 0)} against "
+        f"(net {option.net_score:+d})"
+    )
+    deciding = next(
+        (reason for reason in option.reasons if reason.rule == option.deciding_rule), None
+    )
+    if deciding is None or deciding.stance is not None:
+        return f"{VERDICT_LABELS[option.verdict]} on the weighed reasons: {weighed}."
+    code = gate_code(deciding.rule)
+    gate = f"gate {code}" if code else "a gate"
+    action = "capped" if deciding.ceiling is not None else "lifted"
+    return f"{VERDICT_LABELS[option.verdict]}, {action} by {gate}. Weighed reasons: {weighed}."
+
+
 def gate_code(rule_id: str) -> str | None:
     """The pathway code of a ceiling or floor row (e.g. 'C3'), if it has one."""
     code = getattr(RULE_BY_ID[rule_id].effect, "code", None)
@@ -193,19 +282,16 @@ def gate_code(rule_id: str) -> str | None:
 def gate_markdown(
     option: OptionAssessment, reason: Reason, references: Mapping[str, Reference]
 ) -> str:
-    """A gate as a line: whether it set the verdict, its code and cap, why, and its sources.
-
-    The gate that set the verdict is the card's summary already, so its text is not repeated.
-    """
+    """A gate as a line: whether it set the verdict, its code and cap, why, and its sources."""
     deciding = reason.rule == option.deciding_rule
-    role = "Set the verdict" if deciding else "Also applies"
+    role = "Sets the verdict" if deciding else "Also applies"
     if reason.ceiling is not None:
         effect = f"caps at {VERDICT_LABELS[reason.ceiling].lower()}"
     else:
         effect = "lifts to at least this verdict"
     code = gate_code(reason.rule)
     label = f"{code}, {effect}" if code else effect
-    text = "" if deciding and reason.text == option.summary else f" {escape_markdown(reason.text)}"
+    text = f" {escape_markdown(reason.text)}"
     sources = citations_markdown(reason.citations, references)
     return (
         f"- **{role}** ({label}).{text}  \n"
@@ -318,23 +404,21 @@ def assessment_json(assessment: Assessment) -> str:
     return json.dumps(assessment.model_dump(mode="json"), indent=2, ensure_ascii=False)
 
 
-def download_name(assessment: Assessment, suffix: str) -> str:
-    """A file name stamped with the rules version and nothing about the patient."""
-    return f"assessment-{assessment.rules_version}.{suffix}"
+def download_name(assessment: Assessment, suffix: str, now: datetime | None = None) -> str:
+    """What the file is and when it was made, with the rules version; nothing about the
+    patient (not even the case label): 'spinal-metastasis-options-2026-11-29-1405-rules-....pdf'.
+    """
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d-%H%M")
+    return f"spinal-metastasis-options-{stamp}-{assessment.rules_version}.{suffix}"
 
 
 # --- layout ---------------------------------------------------------------------------------
 
 
 def show_disclaimer() -> None:
-    """The banner on top of every page and the full disclaimer in the sidebar."""
+    """The banner on top of every page, with what happens to the inputs."""
     st.warning(BANNER, icon=":material/school:")
-    with st.sidebar:
-        st.caption(f"**{BANNER}**")
-        st.caption(
-            "Inputs are held in memory for this browser session only; nothing is written to "
-            "disk, logs or the address bar."
-        )
+    st.caption(PRIVACY)
 
 
 @contextmanager
@@ -408,28 +492,35 @@ def render_bilsky(bilsky: BilskyResult, references: Mapping[str, Reference]) -> 
 
 
 def render_option_card(
-    rank: int, option: OptionAssessment, references: Mapping[str, Reference]
+    rank: int, option: OptionAssessment, references: Mapping[str, Reference], key_suffix: str = ""
 ) -> None:
-    """One option as a card: verdict, summary, the gate that set it, then reasons with sources."""
-    with st.container(border=True, key=f"option_card_{option.approach.value}"):
+    """One option as a card: name and verdict, a one-line summary, then why, sources beside.
+
+    The gate that set the verdict comes first, then the weighed reasons, then other gates,
+    so the reasons of the top option start right under its name.
+    """
+    with st.container(border=True, key=f"option_card_{option.approach.value}{key_suffix}"):
         st.markdown(
-            f"##### {rank}. {verdict_badge(option.verdict)} {escape_markdown(option.label)}",
+            f"### {rank}. {escape_markdown(option.label)} {verdict_badge(option.verdict)}",
             anchors=False,
         )
-        st.markdown(f"**{escape_markdown(option.summary)}**")
+        st.markdown(escape_markdown(card_summary(option)))
         gates = gate_reasons(option)
-        if gates:
-            st.markdown(
-                ":violet[**Gates**]\n"
-                + "\n".join(gate_markdown(option, reason, references) for reason in gates)
-            )
+        deciding = [reason for reason in gates if reason.rule == option.deciding_rule]
+        others = [reason for reason in gates if reason.rule != option.deciding_rule]
+        if deciding:
+            st.markdown("\n".join(gate_markdown(option, reason, references) for reason in deciding))
         for direction, reasons in weighed_reasons(option).items():
             st.markdown(
                 DIRECTION_HEADINGS[direction]
                 + "\n"
                 + "\n".join(reason_markdown(reason, references) for reason in reasons)
             )
-        st.caption(f"Net weight {option.net_score:+d} (for minus against; gates apply after).")
+        if others:
+            st.markdown(
+                "**Other gates**\n"
+                + "\n".join(gate_markdown(option, reason, references) for reason in others)
+            )
 
 
 def render_options(assessment: Assessment, references: Mapping[str, Reference]) -> None:
@@ -493,23 +584,55 @@ def render_needs(assessment: Assessment) -> None:
 
 
 def render_assessment(assessment: Assessment, labels: Mapping[str, str] | None = None) -> None:
-    """The whole result: provisional notice, alerts, NOMS needs, ranking, option cards, scores."""
+    """The whole result, answer first: provisional notice, alerts, ranking and the option
+    cards (the top option's reasons right under its name); then the NOMS assessment,
+    scores, missing inputs and downloads."""
     references = assessment.citations
     labels = labels or {}
-    if assessment.patient.case_label:
-        st.text(f"Case: {assessment.patient.case_label}")
-    render_provisional(assessment, labels)
-    render_alerts(assessment.alerts, references)
-    st.subheader("NOMS assessment")
-    render_needs(assessment)
-    st.subheader("Options, best first")
-    render_ranking(assessment.options)
-    st.subheader("The options and their reasons")
+    with st.container(key=ANSWER_KEY):
+        st.header("Result", anchor=False)
+        if assessment.patient.case_label:
+            st.text(f"Case: {assessment.patient.case_label}")
+        render_provisional(assessment, labels)
+        render_alerts(assessment.alerts, references)
+        st.markdown(f"**Options, best first**\n\n{ranking_markdown(assessment.options)}")
     render_options(assessment, references)
-    st.subheader("Scores")
+    st.header("NOMS assessment", anchor=False)
+    render_needs(assessment)
+    st.header("Scores", anchor=False)
     render_scores(assessment, references)
     render_bilsky(assessment.bilsky, references)
-    st.subheader("Missing inputs that could change the answer")
+    st.header("Missing inputs that could change the answer", anchor=False)
     render_missing_inputs(assessment, labels)
-    st.subheader("Download")
+    st.header("Download", anchor=False)
     render_downloads(assessment)
+
+
+def announcement(assessment: Assessment) -> str:
+    """What a screen reader hears once a result is shown: the first option and the alerts."""
+    top = assessment.options[0]
+    words = [f"Result ready. First option: {top.label}, {VERDICT_LABELS[top.verdict].lower()}."]
+    if assessment.provisional:
+        words.append("The result is provisional.")
+    if assessment.alerts:
+        count = len(assessment.alerts)
+        words.append(f"{count} alert{'s' if count != 1 else ''} above the options.")
+    return " ".join(words)
+
+
+def reveal(key: str, message: str, nonce: int) -> None:
+    """Once the page has finished drawing, scroll the keyed block into view, move the focus
+    to it and announce ``message`` in a polite live region.
+
+    ``nonce`` changes with each submission so the script runs again; it never carries input.
+    """
+    script = REVEAL_SCRIPT.replace("__KEY__", json.dumps(f".st-key-{key}"))
+    script = script.replace("__MESSAGE__", json.dumps(message)).replace("__NONCE__", str(nonce))
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def apply_style() -> None:
+    """The app's CSS (Assess stacked on narrow screens, print without the form), and a
+    watcher that lets the keyboard reach any table that still scrolls sideways."""
+    st.html(STYLE_SHEET)
+    st.html(f"<script>{SCROLLABLE_SCRIPT}</script>", unsafe_allow_javascript=True)

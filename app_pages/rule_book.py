@@ -31,7 +31,7 @@ def main() -> None:
         "it changes whenever a rule, a score table or a reference changes, and every "
         "assessment carries it."
     )
-    st.subheader("The pathway")
+    st.header("The pathway")
     st.caption(
         "Drawn from the rule table itself: the facts the need rows read, the four needs with "
         "the values they can take, the ceilings (by code) that those needs drive, and the "
@@ -42,12 +42,12 @@ def main() -> None:
         width="stretch",
         alt="Flow diagram: inputs to the four needs, to the ceilings, to the seven options.",
     )
-    st.subheader("How verdicts are derived")
+    st.header("How verdicts are derived")
     st.markdown(
         "\n\n".join(escape_markdown(line) for line in how_verdicts_are_derived().splitlines())
     )
     for title, caption, records in _sections():
-        st.subheader(f"{title} ({len(records)})", anchor=False)
+        st.header(f"{title} ({len(records)})", anchor=False)
         st.caption(caption)
         st.table(pd.DataFrame(records), hide_index=True)
 

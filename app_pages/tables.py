@@ -151,26 +151,23 @@ def year_span(rows: Iterable[ReferenceRow]) -> tuple[int, int]:
 
 def verification_words(verification: Verification) -> str:
     """The verification status in words for a plain table cell (no Markdown)."""
-    words = VERIFICATION_STYLE[verification][2]
+    words = VERIFICATION_STYLE[verification][1]
     return words if verification.is_checked else f"⚠ {words}"
 
 
-def library_records(rows: Iterable[ReferenceRow]) -> list[dict[str, object]]:
-    """Rows as records for st.dataframe (links stay URLs for LinkColumn)."""
+def library_records(rows: Iterable[ReferenceRow]) -> list[dict[str, str]]:
+    """Rows as Markdown cells for st.table: real links (PubMed, else DOI, else the curated
+    source marked 'other source'), design and verification beside them; blank, never 'None'.
+    """
+    references = registry()
     return [
         {
-            "Reference": row.label,
-            "Year": row.year,
+            "Reference": citation_link(references[row.id]),
+            "Year": str(row.year) if row.year else "",
+            "Evidence": escape_markdown(row.grade),
             "Verification": verification_words(row.verification),
-            "PubMed": row.pubmed,
-            "DOI": row.doi,
-            "Other source": row.other_link,
-            "Evidence": row.grade,
-            "Title": row.title,
-            "Options citing it": "; ".join(row.options),
-            "Key finding": row.key_finding,
-            "Rules citing it": "; ".join(row.rules),
-            "Id": row.id,
+            "Title": escape_markdown(row.title),
+            "Cited for": escape_markdown("; ".join(row.options)),
         }
         for row in sorted(rows, key=lambda row: (row.label.lower(), row.year or 0))
     ]
@@ -280,7 +277,7 @@ def evidence_cell(rule: Rule, references: Mapping[str, Reference]) -> str:
         flag = (
             ""
             if reference.verification.is_checked
-            else f", **{VERIFICATION_STYLE[reference.verification][2]}**"
+            else f", **{VERIFICATION_STYLE[reference.verification][1]}**"
         )
         cells.append(
             f"{citation_link(reference)} ({escape_markdown(evidence_grade(reference))}{flag})"

@@ -7,7 +7,7 @@ functions first (Markdown strings and table rows), layout last.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -193,7 +193,37 @@ def fill_summary(fill: UnknownFill) -> str:
 # --- layout -----------------------------------------------------------------------------------
 
 
-def render_flips(flips: Sequence[Flip]) -> None:
+FlipAction = Callable[[Flip], None]
+
+
+def _flip_list(
+    title: str, flips: Sequence[Flip], offset: int, on_try: FlipAction, on_compare: FlipAction
+) -> None:
+    """Flips under a bold title, each with 'Try this' and 'Compare with this'."""
+    st.markdown(f"**{title}**")
+    for number, flip in enumerate(flips, offset):
+        st.markdown(flip_markdown(flip))
+        value = value_words(flip.field, flip.after[0])
+        with st.container(horizontal=True):
+            st.button(
+                "Try this",
+                key=f"what_if_try_{number}",
+                on_click=on_try,
+                args=(flip,),
+                icon=":material/play_arrow:",
+                help=f"Assess the case with {short_field_label(flip.field)} {value}.",
+            )
+            st.button(
+                "Compare with this",
+                key=f"what_if_compare_{number}",
+                on_click=on_compare,
+                args=(flip,),
+                icon=":material/compare_arrows:",
+                help=f"Open Compare: as entered, and with {short_field_label(flip.field)} {value}.",
+            )
+
+
+def render_flips(flips: Sequence[Flip], on_try: FlipAction, on_compare: FlipAction) -> None:
     """Single-input changes: those that move the top option, then those that alter a verdict."""
     if not flips:
         st.markdown("No single change of one input alters the top option or any verdict.")
@@ -202,13 +232,17 @@ def render_flips(flips: Sequence[Flip]) -> None:
     moving = [flip for flip in ordered if flip.changes_top]
     others = [flip for flip in ordered if not flip.changes_top]
     if moving:
-        st.markdown("**Changes that move the top option**")
-        st.markdown("\n".join(flip_markdown(flip) for flip in moving))
+        _flip_list("Changes that move the top option", moving, 0, on_try, on_compare)
     else:
         st.markdown("**No single change moves the top option.**")
     if others:
-        st.markdown("**Changes that alter a verdict but keep the top option**")
-        st.markdown("\n".join(flip_markdown(flip) for flip in others))
+        _flip_list(
+            "Changes that alter a verdict but keep the top option",
+            others,
+            len(moving),
+            on_try,
+            on_compare,
+        )
     if any(FIELDS[flip.field].kind in (Kind.NUMBER, Kind.WHOLE_NUMBER) for flip in flips):
         st.caption(NUMBERS_NOTE)
 
@@ -227,13 +261,18 @@ def render_unknown_fill(fill: UnknownFill, order: Sequence[Approach]) -> None:
         )
 
 
-def render_what_if(analysis: WhatIf, order: Sequence[Approach]) -> None:
-    """The whole what-if section, for an assessment whose options are ranked in ``order``."""
-    st.subheader("What would change this answer?")
+def render_what_if(
+    analysis: WhatIf, order: Sequence[Approach], on_try: FlipAction, on_compare: FlipAction
+) -> None:
+    """The whole what-if section, for an assessment whose options are ranked in ``order``.
+
+    ``on_try`` and ``on_compare`` are the callbacks of each change's two buttons.
+    """
+    st.header("What would change this answer?", anchor=False)
     st.caption(
         "Each input changed on its own, everything else as entered. A prompt for discussion, "
         "not a recommendation to change anything."
     )
-    render_flips(analysis.flips)
-    st.subheader("With the unknowns filled in")
+    render_flips(analysis.flips, on_try, on_compare)
+    st.header("With the unknowns filled in", anchor=False)
     render_unknown_fill(analysis.unknown_fill, order)

@@ -5,6 +5,7 @@ from evidence.reference import (
     VERIFICATION_LABELS,
     Reference,
     Verification,
+    distinct_labels,
 )
 from evidence.registry import (
     EvidenceDataError,
@@ -22,6 +23,7 @@ __all__ = [
     "Registry",
     "UnknownReferenceError",
     "Verification",
+    "distinct_labels",
     "load_registry",
     "registry",
 ]

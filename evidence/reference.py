@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from enum import StrEnum
+from string import ascii_lowercase
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 DOI_URL = "https://doi.org/{doi}"
 VANCOUVER_AUTHOR_LIMIT = 6
+# A label taken from a title keeps its first few words.
+TITLE_WORDS = 4
+INITIALS = re.compile(r"^[A-Z]{1,3}$")
+ET_AL = re.compile(r"\s+et al\.?$")
+ACRONYM = re.compile(r"\(([A-Z]{2,})\)")
 
 
 class Verification(StrEnum):
@@ -90,6 +98,15 @@ class Reference(BaseModel):
         first_source = next((part for part in sources if part.startswith("http")), None)
         return self.pubmed_url or self.doi_url or first_source
 
+    @property
+    def link_kind(self) -> str | None:
+        """Where ``url`` goes: 'PubMed', 'DOI' or 'other source' (never passed off as PubMed)."""
+        if self.pubmed_url:
+            return "PubMed"
+        if self.doi_url:
+            return "DOI"
+        return "other source" if self.url else None
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def level_of_evidence(self) -> str:
@@ -106,15 +123,18 @@ class Reference(BaseModel):
 
     @property
     def short_label(self) -> str:
-        """'Author Year'; else 'Journal Year'; else 'PMID n'; else the curated id."""
+        """'Surname Year' ('NICE 2023' for a body); else title words, 'PMID n' or the id."""
         if self.authors:
-            name = self.authors.split(",")[0].split(" ")[0]
+            name = first_author_name(self.authors)
         elif self.journal:
             name = self.journal
+        elif self.title:
+            words = self.title.split()
+            name = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
         elif self.pmid:
             return f"PMID {self.pmid}"
         else:
-            return self.id
+            name = self.id.replace("_", " ").capitalize()
         return f"{name} {self.year}" if self.year else name
 
     def vancouver(self) -> str:
@@ -146,3 +166,37 @@ class Reference(BaseModel):
         if self.pmid:
             parts.append(f"PMID: {self.pmid}.")
         return " ".join(parts)
+
+
+def first_author_name(authors: str) -> str:
+    """The first author as cited: a surname without initials, or a body's acronym.
+
+    'Vargas López AJ, ...' -> 'Vargas López'; 'National Institute ... (NICE)' -> 'NICE';
+    'AO Foundation (Surgery Reference)' -> 'AO Foundation'.
+    """
+    first = ET_AL.sub("", authors.split(",")[0].strip())
+    acronym = ACRONYM.search(first)
+    if acronym:
+        return acronym.group(1)
+    words = first.split(" (")[0].split()
+    if len(words) > 1 and INITIALS.match(words[-1]):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def distinct_labels(references: Iterable[Reference]) -> dict[str, str]:
+    """Short labels by id, made distinct: two 'Laufer 2013' become 'Laufer 2013a' and 'b'.
+
+    Letters follow the order of the ids, so a label does not depend on the file's order.
+    """
+    by_label: dict[str, list[str]] = {}
+    for reference in references:
+        by_label.setdefault(reference.short_label, []).append(reference.id)
+    labels: dict[str, str] = {}
+    for label, ids in by_label.items():
+        if len(ids) == 1:
+            labels[ids[0]] = label
+            continue
+        for letter, reference_id in zip(ascii_lowercase, sorted(ids), strict=False):
+            labels[reference_id] = f"{label}{letter}"
+    return labels

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from evidence.reference import Reference
+from evidence.reference import Reference, distinct_labels
 
 DATA_FILE = Path(__file__).with_name("data") / "evidence.json"
 
@@ -44,6 +44,7 @@ class Registry(Mapping[str, Reference]):
         if len(self._by_id) != len(references):
             raise ValueError("duplicate evidence ids in the curated data")
         self.content_hash = content_hash
+        self.labels = distinct_labels(references)
 
     def __getitem__(self, reference_id: str) -> Reference:
         try:

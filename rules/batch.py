@@ -82,8 +82,21 @@ DECISIVE_SEPARATOR = ";"
 VERDICT_COLUMNS: dict[Approach, str] = {
     approach: f"verdict_{approach.value}" for approach in Approach
 }
+# An assessed row echoes its inputs as validated (an audit reads both on one row): the case
+# label right after the row number, the other inputs after the results as ``input_<field>``
+# (a result column such as ``sins_total`` may share a field's name). An error row echoes
+# nothing, so a rejected value (a case label that looks like a record number) never returns.
+CASE_LABEL_COLUMN = "case_label"
+INPUT_PREFIX = "input_"
+ECHO_COLUMNS: dict[str, str] = {
+    name: name if name == CASE_LABEL_COLUMN else f"{INPUT_PREFIX}{name}" for name in INPUT_FIELDS
+}
+ECHOED_INPUTS: tuple[str, ...] = tuple(
+    column for column in ECHO_COLUMNS.values() if column != CASE_LABEL_COLUMN
+)
 BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "row",
+    CASE_LABEL_COLUMN,
     "status",
     ERRORS_COLUMN,
     "top_approach",
@@ -94,6 +107,7 @@ BATCH_OUTPUT_COLUMNS: tuple[str, ...] = (
     "tokuhashi_total",
     "tomita_total",
     "rules_version",
+    *ECHOED_INPUTS,
 )
 AUDIT_OUTPUT_COLUMNS: tuple[str, ...] = (ACTUAL_APPROACH_COLUMN, AGREES_COLUMN)
 ALLOWED_COLUMNS: tuple[str, ...] = (*INPUT_FIELDS, ACTUAL_APPROACH_COLUMN)
@@ -375,7 +389,7 @@ def _review_row(
         elif not problems:
             try:
                 evaluation = evaluate(patient)
-                _record_assessment(row, evaluation, actual, tally)
+                _record_assessment(row, patient, evaluation, actual, tally)
                 row["status"] = RowStatus.OK.value
                 return _Assessed(_spreadsheet_safe(row), patient, evaluation)
             except Exception as error:  # one row's fault must not stop the run
@@ -399,7 +413,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
     """Quote text a spreadsheet would run as a formula (OWASP CSV injection advice)."""
-    for column in (ERRORS_COLUMN, ACTUAL_APPROACH_COLUMN):
+    for column in (ERRORS_COLUMN, ACTUAL_APPROACH_COLUMN, *ECHO_COLUMNS.values()):
         if row.get(column, "").startswith(FORMULA_STARTS):
             row[column] = "'" + row[column]
     return row
@@ -407,6 +421,7 @@ def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
 
 def _record_assessment(
     row: dict[str, str],
+    patient: Patient,
     assessment: Evaluation,
     actual: Approach | None,
     tally: _Tally,
@@ -414,6 +429,9 @@ def _record_assessment(
     """Fill in an ok row's results, but for the decisive search, and count them."""
     scores = assessment.scores
     top = assessment.options[0].approach
+    for name, cell in csv_row(patient).items():
+        if name in ECHO_COLUMNS:
+            row[ECHO_COLUMNS[name]] = cell
     row["top_approach"] = top.value
     row["sins_total"] = _number(scores.sins.total)
     row["tokuhashi_total"] = _number(scores.tokuhashi.total)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,11 @@ from app_pages.render import (
     FRIENDLY_ERROR,
     MARKDOWN_SPECIALS,
     NEED_NAMES,
+    PRIVACY,
     WORD_BREAK,
+    announcement,
     assessment_json,
+    card_summary,
     citation_markdown,
     download_name,
     escape_markdown,
@@ -66,6 +70,7 @@ from rules import (
     parse_patient,
     to_markdown,
 )
+from rules.case_library import teaching_cases
 from tests.conftest import ROOT, load_seed
 
 APP = str(ROOT / "app.py")
@@ -83,7 +88,7 @@ SEEDS = (
 CITATION_LINK = re.compile(
     r"\]\((https://(?:pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)/(?:[^()\s]|\([^()\s]*\))+)\)"
 )
-CARD_TITLE = re.compile(r"^##### (\d+)\. :\w+-badge\[[^\]]*\] (.+)$")
+CARD_TITLE = re.compile(r"^### (\d+)\. (.+) :\w+-badge\[[^\]]*\]$")
 TIMEOUT = 60
 # Motor deficit, fit, mechanical pain and collapse: whether the cord is compressed decides.
 BILSKY_DECIDES: dict[str, object] = {
@@ -141,26 +146,34 @@ def test_every_page_renders_without_exception_and_shows_the_disclaimer(page: str
     at.switch_page(page).run()
     _assert_healthy(at)
     assert BANNER in [str(warning.value) for warning in at.warning]
-    assert any(BANNER in str(caption.value) for caption in at.sidebar.caption)
+    assert PRIVACY in [str(caption.value) for caption in at.caption]
 
 
 def test_evidence_library_lists_every_reference_with_links() -> None:
     at = _app()
     at.switch_page("app_pages/evidence_library.py").run()
     _assert_healthy(at)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == len(registry())
-    assert table["PubMed"].dropna().str.startswith("https://pubmed.ncbi.nlm.nih.gov/").all()
-    assert table["DOI"].dropna().str.startswith("https://doi.org/").all()
+    cells = "\n".join(table["Reference"])
+    for reference in registry().values():
+        label = registry().labels[reference.id]
+        if reference.pubmed_url:
+            assert f"]({reference.pubmed_url}) :small[(PubMed)]" in cells, reference.id
+        elif reference.doi_url:
+            assert f"]({reference.doi_url}) :small[(DOI)]" in cells, reference.id
+        elif reference.url:
+            assert f"]({reference.url.split()[0]}) :small[(other source)]" in cells, label
+    assert "None" not in table.to_string()
 
 
 def test_evidence_library_search_narrows_the_table() -> None:
     at = _app()
     at.switch_page("app_pages/evidence_library.py").run()
     at.text_input(key="evidence_search").set_value("Patchell").run()
-    ids = list(at.dataframe[0].value["Id"])
-    assert "patchell2005_rct" in ids
-    assert len(ids) < len(registry())
+    references = list(at.table[0].value["Reference"])
+    assert any(cell.startswith("[Patchell 2005](") for cell in references)
+    assert len(references) < len(registry())
 
 
 def test_rule_book_shows_every_rule_the_version_and_the_verdict_procedure() -> None:
@@ -172,7 +185,7 @@ def test_rule_book_shows_every_rule_the_version_and_the_verdict_procedure() -> N
     text = "\n".join(_markdown(at))
     assert "rules-" in text
     assert "net weight" in text
-    headings = [str(element.value) for element in at.subheader]
+    headings = [str(element.value) for element in at.header]
     alerts = [rule for rule in RULES if rule.effect.kind == "alert"]
     assert f"Alerts ({len(alerts)})" in headings
     assert any(heading.startswith("Ceilings") for heading in headings)
@@ -326,7 +339,7 @@ def test_the_result_survives_reruns_and_a_visit_to_another_page() -> None:
 
 def test_new_case_clears_the_form_and_the_result() -> None:
     at = _submit(_fill(_app(), load_seed("seed_thoracic_lung_unfit")))
-    at.button[-1].click().run()
+    at.button(key="assess_new_case").click().run()
     assert not _card_order(at)
     assert _widget(at, "level").value is None
     assert _widget(at, "case_label").value == ""
@@ -565,8 +578,9 @@ def test_downloads_are_stamped_with_the_rules_version() -> None:
     assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
     assert json.loads(assessment_json(assessment))["rules_version"] == assessment.rules_version
     assert assessment.rules_version in to_markdown(assessment)
-    assert assessment.rules_version in download_name(assessment, "json")
-    assert "Seed" not in download_name(assessment, "json")
+    name = download_name(assessment, "json", now=datetime(2026, 11, 29, 14, 5))
+    assert name == f"spinal-metastasis-options-2026-11-29-1405-{assessment.rules_version}.json"
+    assert "Seed" not in name
 
 
 # --- static tables --------------------------------------------------------------------------------
@@ -614,7 +628,7 @@ def test_a_gate_that_set_the_verdict_is_shown_first_with_its_code() -> None:
     gates = gate_reasons(option)
     assert gates[0].rule == option.deciding_rule
     line = gate_markdown(option, gates[0], assessment.citations)
-    assert line.startswith("- **Set the verdict** (C")
+    assert line.startswith("- **Sets the verdict** (C")
     assert "caps at not suggested" in line
 
 
@@ -637,14 +651,21 @@ def _ui_sources() -> list[Path]:
     return [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 
 
-def test_the_ui_renders_no_raw_html_and_puts_no_input_in_the_address() -> None:
+def test_raw_html_is_only_the_fixed_style_and_reveal_script_and_the_address_holds_no_input() -> (
+    None
+):
     for path in _ui_sources():
         source = path.read_text(encoding="utf-8")
-        for banned in ("unsafe_allow_html", "st.html", "components.v1"):
+        for banned in ("unsafe_allow_html", "components.v1"):
             assert banned not in source, f"{path.name} uses {banned}"
+        if path.name != "render.py":
+            assert "st.html" not in source, path.name
+        # Query parameters: the teaching case id, and a constant session mark; never an input.
+        uses = re.findall(r"query_params(\S*)", source)
+        allowed = (".get(SESSION_MARKER", "[SESSION_MARKER]")
         if path.name != "session_notice.py":
-            assert "query_params" not in source, f"{path.name} uses query_params"
-    # The one query parameter: a constant session mark, never an input.
+            allowed = (".get(CASE_PARAM", ".pop(CASE_PARAM", "=")
+        assert all(use.startswith(allowed) for use in uses), (path.name, uses)
     notice = (ROOT / "app_pages" / "session_notice.py").read_text(encoding="utf-8")
     assert re.findall(r"st\.query_params\[[^]]*\] = (\w+)", notice) == ["SESSION_MARKER_VALUE"]
 
@@ -657,3 +678,29 @@ def test_caches_hold_only_static_data() -> None:
             assert argument in ("", "option: Approach"), f"{path.name} caches on {argument!r}"
         if path.name in ("assess.py", "patient_form.py", "render.py"):
             assert "cache_" not in source, path.name
+
+
+# --- cards and the answer -------------------------------------------------------------------------
+
+
+def test_a_card_summary_names_the_deciding_gate_and_the_weights_never_a_bullet() -> None:
+    assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
+    top = assessment.options[0]
+    # Worked from the seed: non-operative care is capped at consider by C10 and has no
+    # weighed reason for or against (only a note), so its net weight is 0.
+    assert top.deciding_rule == "c10_radiotherapy_beside_endoscopic_only"
+    assert card_summary(top) == (
+        "Consider, capped by gate C10. Weighed reasons: 0 for, 0 against (net +0)."
+    )
+    for case in teaching_cases():
+        for option in assess(case.patient).options:
+            summary = card_summary(option)
+            assert all(reason.text not in summary for reason in option.reasons), case.slug
+
+
+def test_the_announcement_says_the_first_option_its_verdict_and_the_alerts() -> None:
+    assessment = assess(Patient.model_validate(load_seed("seed_thoracic_lung_unfit")))
+    assert announcement(assessment) == (
+        "Result ready. First option: Non-operative care (radiotherapy, systemic and "
+        "supportive care), consider. The result is provisional. 2 alerts above the options."
+    )

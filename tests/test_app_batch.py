@@ -11,11 +11,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import evidence
-from app_pages.batch import agreement_frame, provisional_count, results_csv, verdict_frame
+from app_pages.batch import (
+    agreement_frame,
+    cross_table,
+    provisional_count,
+    readable_records,
+    results_csv,
+    verdict_frame,
+)
 from app_pages.render import BANNER, FRIENDLY_ERROR
 from app_pages.session_notice import FORM_RESET_NOTICE, SESSION_MARKER, SESSION_MARKER_VALUE
 from evidence import EvidenceDataError
-from rules import Patient, assess, case_library
+from rules import APPROACH_SHORT_LABELS, VERDICT_LABELS, Approach, Patient, assess, case_library
 from rules.batch import run_batch
 from rules.case_library import CASES_DIR, shipped_library
 from tests.conftest import ROOT
@@ -74,14 +81,20 @@ def test_small_file_gives_every_row_with_errors_numbered() -> None:
     }
     frames = [frame.value for frame in at.dataframe]
     (errors,) = [f for f in frames if list(f.columns) == ["row", "errors"]]
-    (results,) = [f for f in frames if "status" in f.columns]
+    (results,) = [f for f in frames if "Status" in f.columns]
     assert list(errors["row"]) == [2, 3]
     assert "kps" in errors["errors"][0]
     assert "level" in errors["errors"][1]
-    assert list(results["status"]) == ["ok", "error", "error", "ok"]
+    assert list(results["Status"]) == ["assessed", "error", "error", "assessed"]
     alone = assess(Patient.model_validate({"level": "T8", "histology": "lung", "kps": 40}))
-    assert results["top_approach"].iloc[0] == alone.options[0].approach.value
-    assert results["provisional"].iloc[0] == str(alone.provisional).lower()
+    top = alone.options[0]
+    assert results["First option"].iloc[0] == APPROACH_SHORT_LABELS[top.approach]
+    assert results[APPROACH_SHORT_LABELS[top.approach]].iloc[0] == VERDICT_LABELS[top.verdict]
+    assert results["Provisional"].iloc[0] == ("yes" if alone.provisional else "no")
+    assert (
+        results["What was done"].iloc[0]
+        == APPROACH_SHORT_LABELS[Approach.ENDOSCOPIC_TRANSPEDICULAR]
+    )
     assert any("Agreement with what was done" in str(m.value) for m in at.markdown)
 
 
@@ -243,3 +256,37 @@ def test_a_new_session_in_a_tab_that_had_one_says_the_form_was_reset() -> None:
     assert FORM_RESET_NOTICE in [str(w.value) for w in reconnected.warning]
     reconnected.run()
     assert FORM_RESET_NOTICE not in [str(w.value) for w in reconnected.warning]
+
+
+def test_the_cross_table_counts_what_was_done_against_the_tools_first_option() -> None:
+    rows: list[dict[str, str]] = []
+    run_batch(SMALL_FILE.splitlines(keepends=True), rows.append)
+    # Rows 1 and 4 are assessed and audited; rows 2 and 3 are errors and left out.
+    first = {
+        done: assess(Patient.model_validate(data)).options[0].approach
+        for done, data in (
+            (Approach.ENDOSCOPIC_TRANSPEDICULAR, {"level": "T8", "histology": "lung", "kps": 40}),
+            (
+                Approach.PERCUTANEOUS_POSTERIOR_FIXATION,
+                {"level": "L4", "histology": "prostate", "kps": 80, "cachexia": False},
+            ),
+        )
+    }
+    table = cross_table(rows)
+    assert list(table.index)[:-1] == [APPROACH_SHORT_LABELS[a] for a in Approach]
+    for done, top in first.items():
+        assert table.loc[APPROACH_SHORT_LABELS[done], APPROACH_SHORT_LABELS[top]] == 1
+    assert table.loc["Total", "Total"] == 2
+    assert table.values.sum() == 2 * 4  # each count once in its cell, row, column and corner
+
+
+def test_the_page_table_reads_verdicts_in_words_and_the_csv_keeps_codes() -> None:
+    rows: list[dict[str, str]] = []
+    columns: list[tuple[str, ...]] = []
+    run_batch(SMALL_FILE.splitlines(keepends=True), rows.append, on_columns=columns.append)
+    shown = readable_records(rows)[0]
+    codes = {verdict.value for verdict in VERDICT_LABELS}
+    assert not codes & {str(value) for value in shown.values()}
+    text = results_csv(rows, columns[0])
+    assert rows[0]["top_approach"] in text
+    assert "input_kps" in text.splitlines()[0]

@@ -21,8 +21,16 @@ from app_pages.compare import (
     verdict_records,
 )
 from app_pages.patient_form import FIELDS, default_state, patient_state
-from app_pages.quiz import QuizAnswer, agreement_markdown, quiz_label, ranking_records, repeated
+from app_pages.quiz import (
+    QuizAnswer,
+    agreement_markdown,
+    quiz_label,
+    ranking_records,
+    repeated,
+    score_markdown,
+)
 from app_pages.render import BANNER, FRIENDLY_ERROR, verdict_badge
+from app_pages.scenarios import CASE_PARAM, changed_state
 from app_pages.what_if import (
     TABS_KEY,
     WHAT_IF_TAB,
@@ -35,7 +43,7 @@ from app_pages.what_if import (
 )
 from rules import APPROACH_LABELS, Approach, Patient, Verdict, assess
 from rules.case_library import case_by_slug, teaching_cases
-from rules.whatif import what_if
+from rules.whatif import Flip, what_if
 from tests.conftest import ROOT, load_seed
 
 APP = str(ROOT / "app.py")
@@ -46,7 +54,9 @@ LOADED_CASES = (
     pytest.param("hypervascular_renal", id="hypervascular_renal"),
     pytest.param("cervical_out_of_scope", id="cervical_out_of_scope"),
 )
-CARD_TITLE = re.compile(r"^##### \d+\. :\w+-badge\[")
+# What and when in a download's name: date and time to the minute.
+STAMP = r"\d{4}-\d{2}-\d{2}-\d{4}"
+CARD_TITLE = re.compile(r"^### (\d+\. .+) :\w+-badge\[[^\]]*\]$")
 SEED_1 = "seed_thoracic_lung_unfit"
 SEED_2 = "seed_lumbar_sarcoma_frail"
 
@@ -82,8 +92,8 @@ def _assert_healthy(at: AppTest) -> None:
 
 
 def _option_cards(at: AppTest) -> list[str]:
-    """The option cards shown, as their titles ('1. [badge] label'), best first."""
-    return [text.removeprefix("##### ") for text in _markdown(at) if CARD_TITLE.match(text)]
+    """The option cards shown, as their titles ('1. label'), best first."""
+    return [match.group(1) for match in map(CARD_TITLE.match, _markdown(at)) if match]
 
 
 def _submit_seed(name: str) -> AppTest:
@@ -163,7 +173,7 @@ def test_quiz_me_on_it_opens_the_quiz_on_that_case() -> None:
     _assert_healthy(at)
     assert _widget(at, "quiz_case").value == "hypervascular_renal"
     case = case_by_slug("hypervascular_renal")
-    subheaders = [str(s.value) for s in at.subheader]
+    subheaders = [str(s.value) for s in at.header]
     assert quiz_label(case) in subheaders
     assert case.title not in subheaders  # hidden until the answer is revealed
 
@@ -182,15 +192,15 @@ def test_what_if_after_seed_1_lists_every_kps_change_of_the_top_option() -> None
 
     at = _submit_seed(SEED_1)
     _assert_healthy(at)
-    assert "What would change this answer?" not in [str(s.value) for s in at.subheader]
+    assert "What would change this answer?" not in [str(s.value) for s in at.header]
     at = _open_what_if(at)
     _assert_healthy(at)
-    assert "What would change this answer?" in [str(s.value) for s in at.subheader]
+    assert "What would change this answer?" in [str(s.value) for s in at.header]
     shown = "\n".join(_markdown(at))
     for flip in kps_flips:
         assert flip_markdown(flip) in shown
     assert "**KPS** 40 → " in shown
-    assert "With the unknowns filled in" in [str(s.value) for s in at.subheader]
+    assert "With the unknowns filled in" in [str(s.value) for s in at.header]
     fill_table = at.table[-1].value
     assert list(fill_table["Option"]) == [
         option_name(option.approach) for option in assess(patient).options
@@ -231,9 +241,10 @@ def _deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
     return registered
 
 
-def _download(registered: list[Deferred], mimetype: str) -> tuple[Any, str | None]:
+def _download(registered: list[Deferred], mimetype: str) -> tuple[Any, str]:
     (entry,) = [entry for entry in registered if entry[1] == mimetype]
     build, _, filename = entry
+    assert filename is not None
     return build(), filename
 
 
@@ -249,7 +260,8 @@ def test_the_pdf_report_downloads_as_a_pdf_named_with_the_rules_version(
     assert isinstance(data, bytes)
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
-    assert filename == f"assessment-{assess(_patient(SEED_1)).rules_version}.pdf"
+    version = assess(_patient(SEED_1)).rules_version
+    assert re.fullmatch(rf"spinal-metastasis-options-{STAMP}-{version}\.pdf", filename)
 
 
 def test_json_and_markdown_downloads_hold_the_assessment_and_its_rules_version(
@@ -260,12 +272,16 @@ def test_json_and_markdown_downloads_hold_the_assessment_and_its_rules_version(
     expected = assess(_patient(SEED_1))
     data, filename = _download(registered, "application/json")
     assert json.loads(data) == expected.model_dump(mode="json")
-    assert filename == f"assessment-{expected.rules_version}.json"
+    assert re.fullmatch(
+        rf"spinal-metastasis-options-{STAMP}-{expected.rules_version}\.json", filename
+    )
     data, filename = _download(registered, "text/markdown")
     assert expected.rules_version in data
     assert "not for clinical decisions" in data
     assert expected.options[0].label in data
-    assert filename == f"assessment-{expected.rules_version}.md"
+    assert re.fullmatch(
+        rf"spinal-metastasis-options-{STAMP}-{expected.rules_version}\.md", filename
+    )
 
 
 # --- compare ------------------------------------------------------------------------------------
@@ -399,7 +415,7 @@ def test_quiz_reveal_shows_the_tools_top_option_and_the_teaching_point() -> None
     assert any("The tool puts first:" in text and top.label in text for text in warnings)
     infos = [str(info.value) for info in at.info]
     assert any(case.teaching_point in text for text in infos)
-    assert case.title in [str(s.value) for s in at.subheader]
+    assert case.title in [str(s.value) for s in at.header]
     assert _option_cards(at)
 
 
@@ -496,3 +512,56 @@ def test_fill_records_give_each_options_share_of_first_places_and_verdicts() -> 
         assert row["First in"] == f"{round(100 * top / fill.combinations)}%"
         suggested = fill.verdict_counts[approach].get(Verdict.SUGGESTED, 0)
         assert bool(row["Suggested"]) is bool(suggested)
+
+
+# --- links between pages ----------------------------------------------------------------------
+
+
+def test_a_case_link_fills_the_form_and_assesses_it() -> None:
+    case = case_by_slug(SEED_1)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[CASE_PARAM] = SEED_1
+    at.run()
+    _assert_healthy(at)
+    for name, value in patient_state(case.patient).items():
+        assert _widget(at, name).value == value, name
+    cards = _option_cards(at)
+    assert cards == [f"{rank}. {o.label}" for rank, o in enumerate(assess(case.patient).options, 1)]
+    assert at.query_params[CASE_PARAM] == SEED_1
+
+
+def test_an_unknown_case_link_is_dropped_and_nothing_is_assessed() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[CASE_PARAM] = "no_such_case"
+    at.run()
+    _assert_healthy(at)
+    assert not _option_cards(at)
+    assert CASE_PARAM not in at.query_params
+
+
+def test_a_what_if_change_is_applied_as_a_widget_value_clearing_its_partner() -> None:
+    patient = Patient.model_validate(load_seed(SEED_1))
+    flip = next(flip for flip in what_if(patient).flips if flip.field == "escc_grade")
+    state = patient_state(patient)
+    changed = changed_state(state, flip)
+    assert changed["escc_grade"] == flip.after[0].value  # the enum's value, as the select holds
+    assert {k: v for k, v in changed.items() if k != "escc_grade"} == {
+        k: v for k, v in state.items() if k != "escc_grade"
+    }
+    paired = Flip(
+        field="ecog",
+        before=3,
+        after=(1,),
+        also_cleared="kps",
+        top_before=Approach.NON_OPERATIVE,
+        top_after=Approach.POSTERIOR_ONLY,
+        changes=(),
+    )
+    cleared = changed_state(state, paired)
+    assert (cleared["ecog"], cleared["kps"]) == (1, default_state()["kps"])
+
+
+def test_the_quiz_score_counts_the_first_try_at_each_case() -> None:
+    assert score_markdown({}) == "Score this session: no case revealed yet."
+    text = score_markdown({"a": True, "b": False, "c": True})
+    assert "**2 of 3** cases" in text

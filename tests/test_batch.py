@@ -329,7 +329,19 @@ def test_a_number_with_underscores_is_refused_not_read_as_another_number() -> No
 def test_a_rejected_case_label_is_not_repeated_in_the_output() -> None:
     rows, _ = run_text("level,histology,case_label\nT8,lung,MRN 123456789\n")
     assert error_fields(rows[0]) == ["case_label"]
-    assert "123456789" not in rows[0]["errors"]
+    assert "123456789" not in "".join(rows[0].values())
+
+
+def test_an_assessed_row_keeps_its_case_label_and_inputs_beside_the_result() -> None:
+    rows, _ = run_text("level,histology,case_label,kps,cachexia\nT8,lung,Teaching 7,40,YES\n")
+    row = rows[0]
+    assert row["status"] == "ok"
+    assert list(row)[:3] == ["row", "case_label", "status"]
+    assert row["case_label"] == "Teaching 7"
+    assert (row["input_level"], row["input_histology"], row["input_kps"]) == ("T8", "lung", "40")
+    assert row["input_cachexia"] == "true"  # as validated, not as typed
+    assert row["input_albumin_g_dl"] == ""  # unknown stays empty
+    assert row["top_approach"]
 
 
 def test_a_long_rejected_value_is_cut_in_the_message() -> None:
@@ -539,7 +551,7 @@ def test_cli_batch_writes_through_a_symbolic_link_with_the_usual_mode(tmp_path: 
     result = run_cli("batch", str(source), "-o", str(link))
     assert result.returncode == 0, result.stderr
     assert link.is_symlink()
-    assert real.read_text(encoding="utf-8").startswith("row,status,errors")
+    assert real.read_text(encoding="utf-8").startswith("row,case_label,status,errors")
     assert real.stat().st_mode & 0o777 == 0o644
 
 

@@ -236,3 +236,47 @@ def test_repeated_evidence_ids_are_one_line_naming_the_file(tmp_path: Path) -> N
 def test_an_unreadable_evidence_path_names_the_reason(tmp_path: Path) -> None:
     with pytest.raises(EvidenceDataError, match="cannot be read: Is a directory"):
         load_registry(tmp_path)
+
+
+# --- short labels -----------------------------------------------------------------------------
+
+
+def test_every_reference_has_a_distinct_label() -> None:
+    labels = registry().labels
+    assert set(labels) == set(registry())
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_two_papers_with_one_author_and_year_get_letters_in_id_order() -> None:
+    labels = registry().labels
+    assert labels["laufer2013_noms"] == "Laufer 2013a"
+    assert labels["laufer2013_separation_surgery_srs"] == "Laufer 2013b"
+
+
+@pytest.mark.parametrize(
+    ("reference_id", "label"),
+    [
+        pytest.param("vargaslopez2015_anterior_anterolateral", "Vargas López 2015", id="surname"),
+        pytest.param("delagarzaramos_mstfi_frailty_index", "De la Garza Ramos", id="particle"),
+        pytest.param("nice2023_ng234_spinal_metastases_mscc", "NICE 2023", id="body_acronym"),
+        pytest.param("aofoundation_radiosensitivity", "AO Foundation", id="body_name"),
+        pytest.param("pmid23248755_unresolved", "PMID 23248755", id="pmid_only"),
+    ],
+)
+def test_a_label_is_the_surname_or_body_as_cited_never_initials(
+    reference_id: str, label: str
+) -> None:
+    assert registry().labels[reference_id] == label
+
+
+def test_a_link_says_whether_it_goes_to_pubmed_a_doi_or_another_source() -> None:
+    references = registry()
+    assert references["patchell2005_rct"].link_kind == "PubMed"
+    # Tokuhashi 2005 is linked to an NCBI page with no PMID: it must not pass for PubMed.
+    tokuhashi = references["tokuhashi2005_revised"]
+    assert tokuhashi.pmid is None
+    assert tokuhashi.url is not None
+    assert "ncbi.nlm.nih.gov" in tokuhashi.url
+    assert tokuhashi.link_kind == "other source"
+    doi_only = next(r for r in references.values() if r.doi and not r.pmid)
+    assert doi_only.link_kind == "DOI"

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from rules import DISCLAIMER, VERDICT_LABELS, Patient, assess, to_markdown
 from rules.case_library import case_by_slug
-from rules.pdf_report import latin_1, pdf_report
+from rules.pdf_report import TITLE, latin_1, pdf_report
 
 TODAY = date(2026, 11, 21)
 
@@ -53,7 +53,8 @@ def test_pdf_says_provisional_without_a_grade_and_summarises_the_noms_assessment
     assert " ".join(DISCLAIMER.split()) in text
     assert assessment.rules_version in text
     assert "Provisional:" in text
-    assert "escc_grade" in text
+    assert "Bilsky ESCC grade" in text
+    assert "escc_grade" not in text
     assert "Assessments (NOMS)" in text
     for heading in (
         "Neurologic and oncologic: decompression",
@@ -120,3 +121,33 @@ def test_markdown_keeps_a_label_with_control_characters_on_one_inert_line() -> N
 def test_latin_1_folding_keeps_meaning_of_arrows_and_dashes() -> None:
     assert latin_1("a \u2192 b \u2013 c \u2265 3") == "a -> b - c >= 3"
     assert latin_1("Müller") == "Müller"
+
+
+def test_pdf_puts_the_ranking_and_reasons_before_the_noms_inputs_and_score_working() -> None:
+    assessment = assess(case_by_slug("seed_thoracic_lung_unfit").patient)
+    text = " ".join(_pdf_text(pdf_report(assessment, TODAY)).split())
+    order = ["Options, best first", "Why", "Assessments (NOMS)", "Inputs", "Scores and their"]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions)
+    top = assessment.options[0]
+    assert text.index(f"1. {top.label}") < text.index("Assessments (NOMS)")
+
+
+def test_pdf_names_inputs_by_their_labels_and_values_in_words() -> None:
+    assessment = assess(case_by_slug("seed_thoracic_lung_unfit").patient)
+    text = " ".join(_pdf_text(pdf_report(assessment, TODAY)).split())
+    # frankel C, escc_grade 2 in the case file: read as the form shows them.
+    assert "Frankel grade: C - motor useless" in text
+    assert "Bilsky ESCC grade: 2 - cord compressed, CSF still seen" in text
+    for code in ("escc_grade", "frankel:", "compression_site"):
+        assert code not in text
+
+
+def test_pdf_prints_a_chinese_and_a_spanish_case_label_and_carries_a_title() -> None:
+    label = "病例 脊柱转移 · José Muñoz"
+    patient = Patient.model_validate({"level": "T8", "histology": "lung", "case_label": label})
+    data = pdf_report(assess(patient), TODAY)
+    reader = PdfReader(io.BytesIO(data))
+    assert label in reader.pages[0].extract_text()
+    assert reader.metadata is not None
+    assert reader.metadata.title == f"{TITLE} - {label} (2026-11-21)"

@@ -662,7 +662,7 @@ def test_raw_html_is_only_the_fixed_style_and_reveal_script_and_the_address_hold
             assert "st.html" not in source, path.name
         # Query parameters: the teaching case id, and a constant session mark; never an input.
         uses = re.findall(r"query_params(\S*)", source)
-        allowed = (".get(SESSION_MARKER", "[SESSION_MARKER]")
+        allowed: tuple[str, ...] = (".get(SESSION_MARKER", "[SESSION_MARKER]")
         if path.name != "session_notice.py":
             allowed = (".get(CASE_PARAM", ".pop(CASE_PARAM", "=")
         assert all(use.startswith(allowed) for use in uses), (path.name, uses)

@@ -535,9 +535,13 @@ def test_an_interrupted_batch_on_standard_output_ends_with_a_row_marking_it_part
     rest = process.stdout.read()
     assert process.wait(timeout=WAIT_SECONDS) == 128 + signum
     process.stdin.close()
-    records = list(csv.reader(io.StringIO("".join(lines) + rest, newline="")))
-    assert [record[:2] for record in records[1:]] == [["1", "ok"], ["2", "ok"], ["", "partial"]]
-    assert records[-1][2] == f"interrupted by {signum.name}: the output stops after row 2"
+    records = list(csv.DictReader(io.StringIO("".join(lines) + rest, newline="")))
+    assert [(record["row"], record["status"]) for record in records] == [
+        ("1", "ok"),
+        ("2", "ok"),
+        ("", "partial"),
+    ]
+    assert records[-1]["errors"] == f"interrupted by {signum.name}: the output stops after row 2"
     stderr = process.stderr.read()
     assert "Traceback" not in stderr
     assert f"interrupted by {signum.name}" in stderr

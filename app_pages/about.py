@@ -6,9 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.patient_form import GROUPS, FieldGroup
-from app_pages.render import citation_markdown, escape_markdown
+from app_pages.render import (
+    citation_markdown,
+)
 from evidence import registry
 from rules import APPROACH_SHORT_LABELS, DISCLAIMER, rules_version
+from rules.markdown import escape_markdown
 
 
 def _cite(reference_id: str) -> str:

@@ -14,7 +14,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.render import VERDICT_STYLE, escape_markdown
+from app_pages.render import (
+    VERDICT_STYLE,
+)
 from rules import APPROACH_SHORT_LABELS, INPUT_FIELDS, VERDICT_LABELS, Approach, Verdict
 from rules.batch import (
     ACTUAL_APPROACH_COLUMN,
@@ -29,6 +31,7 @@ from rules.batch import (
     run_batch,
     template_csv,
 )
+from rules.markdown import escape_markdown
 from rules.patient import allowed_text
 
 MAX_UPLOAD_MB = 10

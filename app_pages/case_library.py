@@ -10,10 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.patient_form import FIELDS
-from app_pages.render import citations_markdown, escape_markdown
+from app_pages.render import (
+    citations_markdown,
+)
 from app_pages.scenarios import ASSESS_PAGE, CASE_PARAM, request_quiz
 from evidence import registry
 from rules.case_library import TeachingCase, shipped_library
+from rules.markdown import escape_markdown
 from rules.patient import glance_parts
 
 QUIZ_PAGE = "app_pages/quiz.py"

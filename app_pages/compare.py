@@ -28,7 +28,6 @@ from app_pages.render import (
     DIRECTION_HEADINGS,
     NEED_NAMES,
     ORDINALS,
-    escape_markdown,
     friendly_errors,
     need_words,
     reveal,
@@ -40,6 +39,7 @@ from app_pages.scenarios import take_comparison_request
 from app_pages.what_if import ARROW, value_words
 from rules import Assessment, InputProblem, Reason, assess, parse_patient
 from rules.case_library import case_by_slug, teaching_cases
+from rules.markdown import escape_markdown
 from rules.whatif import VerdictChange
 
 SIDES = ("a", "b")

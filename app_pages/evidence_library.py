@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.render import citation_markdown, escape_markdown, verification_badge
+from app_pages.render import (
+    citation_markdown,
+    verification_badge,
+)
 from app_pages.tables import (
     ReferenceRow,
     filter_rows,
@@ -15,6 +18,7 @@ from app_pages.tables import (
 )
 from evidence import VERIFICATION_LABELS, Verification, registry
 from rules import APPROACH_LABELS
+from rules.markdown import escape_markdown
 
 
 @st.cache_data

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_pages.render import escape_markdown
 from rules import INPUT_FIELDS, InputProblem, Patient
+from rules.markdown import escape_markdown
 from rules.patient import (
     FieldKind,
     FieldSpec,

@@ -18,7 +18,6 @@ from app_pages.render import (
     ORDINALS,
     card_summary,
     citations_markdown,
-    escape_markdown,
     friendly_errors,
     render_assessment,
     render_option_card,
@@ -28,6 +27,7 @@ from app_pages.scenarios import take_quiz_request
 from evidence import registry
 from rules import APPROACH_LABELS, Approach, Assessment, assess
 from rules.case_library import TeachingCase, case_by_slug, teaching_cases
+from rules.markdown import escape_markdown
 from rules.patient import glance_parts
 
 CASE_KEY = "quiz_case"

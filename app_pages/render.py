@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from rules import (
     Verdict,
     to_markdown,
 )
+from rules.markdown import escape_markdown
 
 BANNER = "Research and teaching prototype — not for clinical decisions."
 FRIENDLY_ERROR = (
@@ -79,15 +79,6 @@ ALERT_ICONS: dict[AlertLevel, str] = {
 }
 # Rank words for the seven options (presentation only).
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th")
-# Backslash-escaped: emphasis, code, links and images, HTML, headings, tables, strikethrough,
-# LaTeX, and e-mail autolinks ('@').
-MARKDOWN_SPECIALS = "\\`*_{}[]<>#|~$!@"
-_MARKDOWN_ESCAPES = str.maketrans({character: "\\" + character for character in MARKDOWN_SPECIALS})
-# Streamlit reads :material/icon:, :emoji: and :streamlit: in the text itself, where a backslash
-# does not reach, and GFM links bare https:// and www. addresses: a zero-width space after
-# such a colon and after 'www' leaves the text as it reads but breaks every one of them.
-WORD_BREAK = "\u200b"
-_GLUED = re.compile(r":(?=\S)|(?i:\bwww)(?=\.)")
 LINK_SCHEMES = ("https://", "http://")
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The block holding the alerts and the ranking: what is brought into view after Assess.
@@ -148,13 +139,6 @@ REVEAL_SCRIPT = """
 
 
 # --- pure: text --------------------------------------------------------------------------
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown literally inside Markdown, on one line: the one escape for anything a user
-    or a file supplied (no emphasis, links, images, HTML, LaTeX, tables, icons or emoji)."""
-    flat = "".join(character if character.isprintable() else " " for character in text)
-    return _GLUED.sub(lambda glued: glued.group() + WORD_BREAK, flat.translate(_MARKDOWN_ESCAPES))
 
 
 def link_target(reference: Reference) -> str | None:

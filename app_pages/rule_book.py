@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.render import escape_markdown
 from app_pages.tables import pathway_dot, rule_records, rule_sections
 from rules import RULES, Approach, how_verdicts_are_derived, rules_version
+from rules.markdown import escape_markdown
 
 
 @st.cache_data

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from app_pages.render import (
     VERIFICATION_STYLE,
     citation_link,
-    escape_markdown,
     evidence_grade,
     link_target,
     reference_name,
@@ -28,6 +27,7 @@ from rules import (
     Rule,
 )
 from rules.catalog import CapsVerdict, FloorsVerdict, GivesReason, RaisesAlert, SetsNeed
+from rules.markdown import escape_markdown
 
 NO_DESIGN = "design not stated"
 DIRECTION_WORDS: dict[Direction, str] = {

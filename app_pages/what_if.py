@@ -13,8 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.patient_form import FIELDS, UNKNOWN, Kind, choice_label, choices, field_label
-from app_pages.render import escape_markdown, verdict_badge
+from app_pages.render import (
+    verdict_badge,
+)
 from rules import APPROACH_SHORT_LABELS, VERDICT_LABELS, Approach
+from rules.markdown import escape_markdown
 from rules.whatif import Flip, UnknownFill, VerdictChange, WhatIf
 
 ARROW = "→"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -23,19 +22,10 @@ from rules import (
     Assessment,
     OptionAssessment,
 )
+from rules.markdown import escape_markdown
 
 APP_LINK_LABEL = "Open the spinal metastasis approach tool"
 STRONGER_DESIGNS: tuple[str, ...] = tuple(EVIDENCE_LEVELS)  # strongest design first
-# Characters that Markdown (or HTML inside it) would read as markup.
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def escape_markdown(text: str) -> str:
-    """Free text shown literally in Markdown: no links, emphasis or HTML from it."""
-    for character, entity in HTML_ENTITIES.items():
-        text = text.replace(character, entity)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def fit_summary(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rules.engine import VERDICT_LABELS, Assessment
+from rules.markdown import escape_markdown
 from rules.patient import INPUT_FIELDS, Patient, field_spec
 from rules.scores import ScoreResult
 
@@ -14,15 +15,6 @@ DISCLAIMER = (
     "Research and teaching prototype, not for clinical decisions. It does not replace the "
     "judgement of a multidisciplinary spine oncology team."
 )
-
-
-def _escape(text: str) -> str:
-    """Free text as one inert line: control characters become spaces, Markdown is escaped."""
-    text = "".join(character if character.isprintable() else " " for character in text)
-    text = " ".join(text.split())
-    for character in "\\`*_{}[]<>()#+!|":
-        text = text.replace(character, "\\" + character)
-    return text
 
 
 def score_line(score: ScoreResult) -> str:
@@ -121,7 +113,7 @@ def to_markdown(assessment: Assessment, today: date | None = None) -> str:
         f"Rules version: `{assessment.rules_version}` · generated {stamp}",
     ]
     if patient.case_label:
-        lines.append(f"Case: {_escape(patient.case_label)}")
+        lines.append(f"Case: {escape_markdown(patient.case_label)}")
     provisional = provisional_text(assessment)
     if provisional is not None:
         lines += ["", f"**{provisional}**"]
@@ -145,7 +137,7 @@ def to_markdown(assessment: Assessment, today: date | None = None) -> str:
     lines += ["## Assessments (NOMS)", ""]
     lines += [f"- **{heading}**: {text}" for heading, text in need_lines(assessment)]
     lines += ["", "## Inputs", ""]
-    lines += [f"- {label}: {_escape(value)}" for label, value in input_lines(patient)]
+    lines += [f"- {label}: {escape_markdown(value)}" for label, value in input_lines(patient)]
     if assessment.missing_inputs:
         lines += ["", "Unknown:", ""]
         lines += [

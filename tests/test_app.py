@@ -29,16 +29,13 @@ from app_pages.patient_form import (
 from app_pages.render import (
     BANNER,
     FRIENDLY_ERROR,
-    MARKDOWN_SPECIALS,
     NEED_NAMES,
     PRIVACY,
-    WORD_BREAK,
     announcement,
     assessment_json,
     card_summary,
     citation_markdown,
     download_name,
-    escape_markdown,
     gate_markdown,
     gate_reasons,
     link_target,
@@ -71,6 +68,7 @@ from rules import (
     to_markdown,
 )
 from rules.case_library import teaching_cases
+from rules.markdown import MARKDOWN_SPECIALS, WORD_BREAK, escape_markdown
 from tests.conftest import ROOT, load_seed
 
 APP = str(ROOT / "app.py")

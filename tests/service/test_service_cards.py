@@ -7,13 +7,13 @@ from uuid import UUID
 from cds_service.cards import (
     assessment_card,
     card_source,
-    escape_markdown,
     fit_summary,
     needs_input_card,
     strongest_reference,
 )
 from evidence import registry
 from rules import Assessment, Patient, assess
+from rules.markdown import escape_markdown
 
 CARD_UUID = UUID("33333333-3333-4333-8333-333333333333")
 
@@ -66,8 +66,10 @@ def test_a_long_summary_is_cut_below_140_characters() -> None:
 
 
 def test_free_text_cannot_inject_markdown_or_html() -> None:
+    # The one escape of rules.markdown: no link (brackets escaped, the colon broken by a
+    # zero-width space), no HTML, no emphasis.
     assert escape_markdown("[click](javascript:x) <b>*hi*</b>") == (
-        r"\[click\]\(javascript:x\) &lt;b&gt;\*hi\*&lt;/b&gt;"
+        "\\[click\\](javascript:\u200bx) \\<b\\>\\*hi\\*\\</b\\>"
     )
 
 
@@ -75,7 +77,7 @@ def test_the_case_label_is_shown_escaped() -> None:
     card = assessment_card(
         _assessment(case_label="Board case [A] <x>"), CARD_UUID, "http://localhost:8501"
     )
-    assert r"Case: Board case \[A\] &lt;x&gt;" in card.detail
+    assert r"Case: Board case \[A\] \<x\>" in card.detail
 
 
 def test_needs_input_card_names_each_missing_code() -> None:

@@ -265,12 +265,10 @@ class Decision(NamedTuple):
     tie_decided_top: bool
 
 
-# Full decisions for the patients shown (few, large); first options for the decisive
-# search (many, one small integer key each). Both are cleared when full: bounded memory.
-DECISION_CACHE_SIZE = 512
-TOP_CACHE_SIZE = 65536
+# Decisions for the patients shown (a page rerun asks again for the same facts); cleared when
+# full, so memory stays bounded.
+DECISION_CACHE_SIZE = 128
 _decisions: dict[int, Decision] = {}
-_tops: dict[int, Approach] = {}
 
 
 def decide(base_facts: FactValues) -> Decision:
@@ -286,25 +284,8 @@ def decide(base_facts: FactValues) -> Decision:
 
 
 def clear_memos() -> None:
-    """Forget memoised decisions and first options."""
+    """Forget memoised decisions."""
     _decisions.clear()
-    _tops.clear()
-
-
-def first_option(base_facts: FactValues) -> Approach:
-    """The first option for these facts (memoised apart from whole decisions)."""
-    return first_option_of_bits(facts_mask(base_facts))
-
-
-def first_option_of_bits(mask: int) -> Approach:
-    found = _tops.get(mask)
-    if found is None:
-        if len(_tops) >= TOP_CACHE_SIZE:
-            _tops.clear()
-        decided = _decisions.get(mask)
-        decided = decided if decided is not None else _decide(mask)
-        found = _tops[mask] = decided.order[0]
-    return found
 
 
 def _decide(mask: int) -> Decision:
@@ -537,8 +518,21 @@ POSITIONS = np.array([POSITION[option] for option in APPROACHES], dtype=np.int64
 NET_BOUND = int(np.abs(REASON_WEIGHTS).sum(axis=0).max())
 
 
+# Sets of facts per numpy pass: enough to spread numpy's per-call cost thin, few enough that
+# a pass's arrays (about 2.5 kB a set) stay small and the same size for every batch.
+SLICE_SIZE = 512
+
+
 def first_options(masks: Sequence[int]) -> list[Approach]:
     """The first option for each set of facts given as bits (as ``_decide`` orders them)."""
+    return [
+        first
+        for start in range(0, len(masks), SLICE_SIZE)
+        for first in _first_options(masks[start : start + SLICE_SIZE])
+    ]
+
+
+def _first_options(masks: Sequence[int]) -> list[Approach]:
     if not masks:
         return []
     facts = _positions(masks)

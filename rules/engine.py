@@ -44,7 +44,6 @@ from rules.decision import (
     decide,
     facts_mask,
     first_failing_words,
-    first_option,
     first_options,
     resetting,
 )
@@ -344,7 +343,7 @@ def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> s
     return "No reason for or against holds for this patient."
 
 
-SCORE_CACHE_SIZE = 512
+SCORE_CACHE_SIZE = 256
 ScoreFunction = Callable[[Patient], ScoreResult]
 # Each score with the feeds that name it: a field that feeds a score is one it reads.
 SCORES: tuple[tuple[ScoreFunction, frozenset[str]], ...] = (
@@ -398,11 +397,6 @@ def clear_caches() -> None:
     for seen in _scores_seen:
         seen.clear()
     clear_memos()
-
-
-def top_option(patient: Patient) -> Approach:
-    """The first option only: the lean path of the decisive search."""
-    return first_option(derive_facts(patient, *_score_triple(patient))[0])
 
 
 def evaluate(patient: Patient) -> Evaluation:

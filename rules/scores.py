@@ -360,7 +360,7 @@ TOMITA_VISCERAL_TABLE = _named(TOMITA_VISCERAL_POINTS)
 TOMITA_BONE_TABLE = tuple(TOMITA_BONE_POINTS.items())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _component(
     name: str,
     inputs: tuple[str, ...],
@@ -408,7 +408,7 @@ def _score(
     is_complete = all(component.points is not None for component in components)
     possible = tuple(band.label for band in bands if band.low <= high and band.high >= low)
     band = _band_for(low, bands) if len(possible) == 1 else None
-    return ScoreResult(
+    return ScoreResult.model_construct(  # every value computed here from the typed tables
         name=name,
         total=low if is_complete else None,
         min=low,

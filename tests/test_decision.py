@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import Approach
-from rules.decision import _decide, facts_mask, first_options
+from rules.decision import SLICE_SIZE, _decide, facts_mask, first_options
 from rules.facts import BASE_FACTS, FACT_VALUES, Fact
 
 
@@ -37,3 +39,19 @@ def test_no_fact_sets_give_no_first_options() -> None:
 def test_a_moribund_patient_with_no_other_facts_gets_non_operative_care_first() -> None:
     facts = dict.fromkeys(BASE_FACTS) | {Fact.PERFORMANCE: "moribund"}
     assert first_options([facts_mask(facts)]) == [Approach.NON_OPERATIVE]
+
+
+def test_more_fact_sets_than_one_numpy_pass_takes_keep_their_order() -> None:
+    # Seeded fact sets, more than two passes' worth: every set's first option is its own.
+    rng = random.Random(20261129)
+    fact_sets = []
+    for _ in range(2 * SLICE_SIZE + 7):
+        facts: dict[Fact, object] = {}
+        for fact in BASE_FACTS:
+            domain = FACT_VALUES[fact]
+            facts[fact] = rng.choice([None, True, False] if domain is bool else [None, *domain])
+        fact_sets.append(facts)
+    masks = [facts_mask(facts) for facts in fact_sets]
+    firsts = first_options(masks)
+    assert firsts == [_decide(mask).order[0] for mask in masks]
+    assert len(set(firsts)) > 2  # the sets differ in what comes first

@@ -56,7 +56,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.case_library import teaching_cases
 from rules.catalog import Approach, Verdict
-from rules.engine import Evaluation, evaluate, provisional_reasons_of_many, rules_version
+from rules.engine import Ranking, provisional_reasons_of_many, rank, rules_version
 from rules.patient import INPUT_FIELDS, FieldKind, Patient, field_kind
 from rules.problems import InputProblem, parse_patient, shown
 
@@ -331,7 +331,7 @@ class _Assessed(NamedTuple):
 
     row: dict[str, str]
     patient: Patient
-    evaluation: Evaluation
+    ranking: Ranking
 
 
 def _review_row(
@@ -388,10 +388,10 @@ def _review_row(
             problems.extend(patient)
         elif not problems:
             try:
-                evaluation = evaluate(patient)
-                _record_assessment(row, patient, evaluation, actual, tally)
+                ranking = rank(patient)
+                _record_assessment(row, patient, ranking, actual, tally)
                 row["status"] = RowStatus.OK.value
-                return _Assessed(_spreadsheet_safe(row), patient, evaluation)
+                return _Assessed(_spreadsheet_safe(row), patient, ranking)
             except Exception as error:  # one row's fault must not stop the run
                 problems.append(
                     InputProblem(
@@ -422,13 +422,13 @@ def _spreadsheet_safe(row: dict[str, str]) -> dict[str, str]:
 def _record_assessment(
     row: dict[str, str],
     patient: Patient,
-    assessment: Evaluation,
+    ranking: Ranking,
     actual: Approach | None,
     tally: _Tally,
 ) -> None:
     """Fill in an ok row's results, but for the decisive search, and count them."""
-    scores = assessment.scores
-    top = assessment.options[0].approach
+    scores = ranking.scores
+    top = ranking.order[0]
     for name, cell in csv_row(patient).items():
         if name in ECHO_COLUMNS:
             row[ECHO_COLUMNS[name]] = cell
@@ -436,9 +436,10 @@ def _record_assessment(
     row["sins_total"] = _number(scores.sins.total)
     row["tokuhashi_total"] = _number(scores.tokuhashi.total)
     row["tomita_total"] = _number(scores.tomita.total)
-    for option in assessment.options:
-        row[VERDICT_COLUMNS[option.approach]] = option.verdict.value
-        tally.verdicts[option.approach][option.verdict] += 1
+    for option in ranking.order:
+        verdict = ranking.verdicts[option]
+        row[VERDICT_COLUMNS[option]] = verdict.value
+        tally.verdicts[option][verdict] += 1
     tally.ok += 1
     tally.top[top] += 1
     if actual is not None:
@@ -455,7 +456,7 @@ _Waiting = dict[str, str] | _Assessed
 def _searched(waiting: list[_Waiting]) -> list[dict[str, str]]:
     """The waiting rows, in order, with the decisive search done for all ok rows at once."""
     assessed = [item for item in waiting if isinstance(item, _Assessed)]
-    answers = provisional_reasons_of_many([(item.patient, item.evaluation) for item in assessed])
+    answers = provisional_reasons_of_many([(item.patient, item.ranking) for item in assessed])
     for item, (decisive, reasons) in zip(assessed, answers, strict=True):
         item.row[PROVISIONAL_COLUMN] = "true" if reasons else "false"
         item.row[DECISIVE_COLUMN] = DECISIVE_SEPARATOR.join(decisive)

@@ -399,11 +399,32 @@ def clear_caches() -> None:
     clear_memos()
 
 
-def evaluate(patient: Patient) -> Evaluation:
-    """Scores, facts, needs, gates, reasons and the order: everything but the extras."""
+class Ranking(NamedTuple):
+    """What a batch row and the decisive search need: scores, the derived facts, and each
+    option's verdict in order (no reasons built)."""
+
+    scores: Scores
+    base_facts: FactValues
+    order: tuple[Approach, ...]
+    verdicts: dict[Approach, Verdict]
+    tie_decided_top: bool
+
+
+def _decided(patient: Patient) -> tuple[Scores, FactValues, tuple[str, ...], Decision]:
     scores = scores_of(patient)
     base, exclusions = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
-    decision = decide(base)
+    return scores, base, exclusions, decide(base)
+
+
+def rank(patient: Patient) -> Ranking:
+    """The options in order with their verdicts: ``evaluate`` without the reasons."""
+    scores, base, _, decision = _decided(patient)
+    return Ranking(scores, base, decision.order, decision.verdicts, decision.tie_decided_top)
+
+
+def evaluate(patient: Patient) -> Evaluation:
+    """Scores, facts, needs, gates, reasons and the order: everything but the extras."""
+    scores, base, exclusions, decision = _decided(patient)
     options = tuple(_option(option, decision) for option in decision.order)
     return Evaluation(
         scores,
@@ -563,20 +584,17 @@ def _trace(facts: FactValues, fired: frozenset[str]) -> list[dict[str, object]]:
 
 
 def provisional_reasons_of_many(
-    cases: Sequence[tuple[Patient, Evaluation]],
+    cases: Sequence[tuple[Patient, Ranking]],
 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """For each (patient, evaluation): the decisive unknown inputs, and every reason the
-    answer is provisional, in words (one vectorised search for all of them)."""
+    """For each (patient, ranking): the decisive unknown inputs, and every reason the answer
+    is provisional, in words (one vectorised search for all of them)."""
     searched = decisive_inputs_of_many(
-        [
-            (patient, evaluation.options[0].approach, evaluation.base_facts)
-            for patient, evaluation in cases
-        ]
+        [(patient, ranking.order[0], ranking.base_facts) for patient, ranking in cases]
     )
     answers = []
-    for (patient, evaluation), decisive in zip(cases, searched, strict=True):
+    for (patient, ranking), decisive in zip(cases, searched, strict=True):
         reasons = [f"{name} is unknown and could change the first option" for name in decisive]
-        if evaluation.tie_decided_top:
+        if ranking.tie_decided_top:
             reasons.append(
                 "the first two options tie on the evidence; invasiveness alone orders them"
             )
@@ -590,7 +608,14 @@ def provisional_reasons(
     patient: Patient, evaluation: Evaluation
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The decisive unknown inputs, and every reason the answer is provisional, in words."""
-    return provisional_reasons_of_many([(patient, evaluation)])[0]
+    ranking = Ranking(
+        evaluation.scores,
+        evaluation.base_facts,
+        tuple(option.approach for option in evaluation.options),
+        {option.approach: option.verdict for option in evaluation.options},
+        evaluation.tie_decided_top,
+    )
+    return provisional_reasons_of_many([(patient, ranking)])[0]
 
 
 def assess(patient: Patient) -> Assessment:

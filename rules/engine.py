@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -360,13 +361,17 @@ _scores_seen: tuple[dict[tuple[object, ...], ScoreResult], ...] = tuple({} for _
 
 
 SCORE_READ_SETS: tuple[frozenset[str], ...] = tuple(frozenset(reads) for reads in SCORE_READS)
+# Each score's memo key: the inputs it reads, as one tuple (every score reads several).
+SCORE_KEYS: tuple[Callable[[Patient], tuple[object, ...]], ...] = tuple(
+    attrgetter(*reads) for reads in SCORE_READS
+)
 ScoreTriple = tuple[ScoreResult, ScoreResult, ScoreResult]
 
 
 def _score(index: int, patient: Patient) -> ScoreResult:
     """One score, memoised on the inputs it reads."""
     seen = _scores_seen[index]
-    key = tuple(getattr(patient, name) for name in SCORE_READS[index])
+    key = SCORE_KEYS[index](patient)
     found = seen.get(key)
     if found is None:
         if len(seen) >= SCORE_CACHE_SIZE:
@@ -379,11 +384,14 @@ def _score_triple(
     patient: Patient, base: ScoreTriple | None = None, changed: str = ""
 ) -> ScoreTriple:
     """SINS, revised Tokuhashi and Tomita; with ``base``, only those reading ``changed`` anew."""
-    sins_result, tokuhashi_result, tomita_result = (
-        _score(index, patient) if base is None or changed in reads else base[index]
-        for index, reads in enumerate(SCORE_READ_SETS)
+    if base is None:
+        return _score(0, patient), _score(1, patient), _score(2, patient)
+    sins_reads, tokuhashi_reads, tomita_reads = SCORE_READ_SETS
+    return (
+        _score(0, patient) if changed in sins_reads else base[0],
+        _score(1, patient) if changed in tokuhashi_reads else base[1],
+        _score(2, patient) if changed in tomita_reads else base[2],
     )
-    return sins_result, tokuhashi_result, tomita_result
 
 
 def scores_of(patient: Patient) -> Scores:

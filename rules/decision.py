@@ -284,8 +284,9 @@ def decide(base_facts: FactValues) -> Decision:
 
 
 def clear_memos() -> None:
-    """Forget memoised decisions."""
+    """Forget memoised decisions and first options."""
     _decisions.clear()
+    _firsts.clear()
 
 
 def _decide(mask: int) -> Decision:
@@ -523,13 +524,30 @@ NET_BOUND = int(np.abs(REASON_WEIGHTS).sum(axis=0).max())
 SLICE_SIZE = 512
 
 
+# First options already worked out, by facts' bits: a page rerun and a repeated patient ask
+# again for the same candidates. Cleared when full (about 0.7 MB), so memory stays bounded.
+FIRST_OPTION_CACHE_SIZE = 4096
+_firsts: dict[int, Approach] = {}
+
+
 def first_options(masks: Sequence[int]) -> list[Approach]:
     """The first option for each set of facts given as bits (as ``_decide`` orders them)."""
-    return [
-        first
-        for start in range(0, len(masks), SLICE_SIZE)
-        for first in _first_options(masks[start : start + SLICE_SIZE])
-    ]
+    unknown = list(dict.fromkeys(mask for mask in masks if mask not in _firsts))
+    if len(_firsts) + len(unknown) > FIRST_OPTION_CACHE_SIZE:
+        _firsts.clear()
+        unknown = list(dict.fromkeys(masks))
+    found = {
+        mask: first
+        for start in range(0, len(unknown), SLICE_SIZE)
+        for mask, first in zip(
+            unknown[start : start + SLICE_SIZE],
+            _first_options(unknown[start : start + SLICE_SIZE]),
+            strict=True,
+        )
+    }
+    if len(unknown) <= FIRST_OPTION_CACHE_SIZE:
+        _firsts.update(found)
+    return [found[mask] if mask in found else _firsts[mask] for mask in masks]
 
 
 def _first_options(masks: Sequence[int]) -> list[Approach]:

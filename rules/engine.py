@@ -344,7 +344,7 @@ def _summary(verdict: Verdict, deciding: str | None, reasons: list[Reason]) -> s
     return "No reason for or against holds for this patient."
 
 
-SCORE_CACHE_SIZE = 256
+SCORE_CACHE_SIZE = 512
 ScoreFunction = Callable[[Patient], ScoreResult]
 # Each score with the feeds that name it: a field that feeds a score is one it reads.
 SCORES: tuple[tuple[ScoreFunction, frozenset[str]], ...] = (

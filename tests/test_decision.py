@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import Approach
+from rules import Approach, decision
 from rules.decision import SLICE_SIZE, _decide, facts_mask, first_options
 from rules.facts import BASE_FACTS, FACT_VALUES, Fact
 
@@ -41,17 +42,34 @@ def test_a_moribund_patient_with_no_other_facts_gets_non_operative_care_first() 
     assert first_options([facts_mask(facts)]) == [Approach.NON_OPERATIVE]
 
 
+def _random_facts(rng: random.Random) -> dict[Fact, object]:
+    facts: dict[Fact, object] = {}
+    for fact in BASE_FACTS:
+        domain = FACT_VALUES[fact]
+        choices: list[object] = [None, True, False] if domain is bool else [None, *domain]
+        facts[fact] = rng.choice(choices)
+    return facts
+
+
 def test_more_fact_sets_than_one_numpy_pass_takes_keep_their_order() -> None:
     # Seeded fact sets, more than two passes' worth: every set's first option is its own.
     rng = random.Random(20261129)
-    fact_sets = []
-    for _ in range(2 * SLICE_SIZE + 7):
-        facts: dict[Fact, object] = {}
-        for fact in BASE_FACTS:
-            domain = FACT_VALUES[fact]
-            facts[fact] = rng.choice([None, True, False] if domain is bool else [None, *domain])
-        fact_sets.append(facts)
+    fact_sets = [_random_facts(rng) for _ in range(2 * SLICE_SIZE + 7)]
     masks = [facts_mask(facts) for facts in fact_sets]
     firsts = first_options(masks)
     assert firsts == [_decide(mask).order[0] for mask in masks]
     assert len(set(firsts)) > 2  # the sets differ in what comes first
+
+
+def test_first_options_stay_right_when_their_memo_fills_and_is_cleared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(7)
+    fact_sets = [_random_facts(rng) for _ in range(30)]
+    masks = [facts_mask(facts) for facts in fact_sets]
+    expected = [_decide(mask).order[0] for mask in masks]
+    monkeypatch.setattr(decision, "FIRST_OPTION_CACHE_SIZE", 25)
+    assert first_options(masks[:20]) == expected[:20]  # 20 remembered
+    assert first_options(masks[10:]) == expected[10:]  # 10 more would pass 25: cleared
+    assert first_options(masks) == expected  # 30 at once: more than it keeps
+    assert first_options(masks[::-1]) == expected[::-1]

@@ -66,12 +66,16 @@ from rules.patient import (
 )
 from rules.scores import (
     BilskyResult,
+    ScoreBands,
     ScoreResult,
     bilsky,
     inputs_settled_elsewhere,
     sins,
+    sins_band,
     tokuhashi,
+    tokuhashi_band,
     tomita,
+    tomita_band,
 )
 
 VERDICT_LABELS: dict[Verdict, str] = {
@@ -365,7 +369,6 @@ SCORE_READ_SETS: tuple[frozenset[str], ...] = tuple(frozenset(reads) for reads i
 SCORE_KEYS: tuple[Callable[[Patient], tuple[object, ...]], ...] = tuple(
     attrgetter(*reads) for reads in SCORE_READS
 )
-ScoreTriple = tuple[ScoreResult, ScoreResult, ScoreResult]
 
 
 def _score(index: int, patient: Patient) -> ScoreResult:
@@ -380,24 +383,24 @@ def _score(index: int, patient: Patient) -> ScoreResult:
     return found
 
 
-def _score_triple(
-    patient: Patient, base: ScoreTriple | None = None, changed: str = ""
-) -> ScoreTriple:
-    """SINS, revised Tokuhashi and Tomita; with ``base``, only those reading ``changed`` anew."""
-    if base is None:
-        return _score(0, patient), _score(1, patient), _score(2, patient)
-    sins_reads, tokuhashi_reads, tomita_reads = SCORE_READ_SETS
-    return (
-        _score(0, patient) if changed in sins_reads else base[0],
-        _score(1, patient) if changed in tokuhashi_reads else base[1],
-        _score(2, patient) if changed in tomita_reads else base[2],
-    )
-
-
 def scores_of(patient: Patient) -> Scores:
     """SINS, revised Tokuhashi and Tomita, each memoised on the inputs it reads."""
-    sins_result, tokuhashi_result, tomita_result = _score_triple(patient)
-    return Scores(sins=sins_result, tokuhashi=tokuhashi_result, tomita=tomita_result)
+    return Scores(sins=_score(0, patient), tokuhashi=_score(1, patient), tomita=_score(2, patient))
+
+
+def _bands(scores: Scores) -> ScoreBands:
+    return ScoreBands(scores.sins.band, scores.tokuhashi.band, scores.tomita.band)
+
+
+def _variant_bands(variant: Patient, base: ScoreBands, changed: str) -> ScoreBands:
+    """The bands of a patient that differs from ``base``'s in ``changed`` alone: only the
+    scores reading it are worked out again, and only as far as their band."""
+    sins_reads, tokuhashi_reads, tomita_reads = SCORE_READ_SETS
+    return ScoreBands(
+        sins_band(variant) if changed in sins_reads else base.sins,
+        tokuhashi_band(variant) if changed in tokuhashi_reads else base.tokuhashi,
+        tomita_band(variant) if changed in tomita_reads else base.tomita,
+    )
 
 
 def clear_caches() -> None:
@@ -420,7 +423,7 @@ class Ranking(NamedTuple):
 
 def _decided(patient: Patient) -> tuple[Scores, FactValues, tuple[str, ...], Decision]:
     scores = scores_of(patient)
-    base, exclusions = derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)
+    base, exclusions = derive_facts(patient, _bands(scores))
     return scores, base, exclusions, decide(base)
 
 
@@ -507,16 +510,16 @@ def _candidate_masks(patient: Patient, facts: FactValues | None) -> list[tuple[s
 
     Each candidate value re-derives only the facts that read the input
     (``facts.rederive_facts``)."""
-    base = _score_triple(patient)
+    base = _bands(scores_of(patient))
     if facts is None:
-        facts, _ = derive_facts(patient, *base)
+        facts, _ = derive_facts(patient, base)
     mask = facts_mask(facts)
     candidates = []
     for name in DECISIVE_CANDIDATES:
         if getattr(patient, name) is not None or not may_decide_now(patient, name):
             continue
         for variant in consistent_variants(patient, name):
-            changed = rederive_facts(facts, variant, _score_triple(variant, base, name), name)
+            changed = rederive_facts(facts, variant, _variant_bands(variant, base, name), name)
             candidates.append((name, resetting(mask, changed)))
     return candidates
 

@@ -41,7 +41,7 @@ from rules.scores import (
     TOKUHASHI_UNDER_6_MONTHS,
     TOMITA_LONG_TERM,
     TOMITA_TERMINAL_CARE,
-    ScoreResult,
+    ScoreBands,
     possible_kps,
 )
 
@@ -456,9 +456,6 @@ def may_decide_now(patient: Patient, name: str) -> bool:
     return True
 
 
-ScoreTriple = tuple[ScoreResult, ScoreResult, ScoreResult]  # SINS, revised Tokuhashi, Tomita
-
-
 def fields_feeding(*scores: str) -> frozenset[str]:
     """The inputs whose specs say they feed one of these scores."""
     return frozenset(
@@ -471,11 +468,11 @@ TOKUHASHI_INPUTS = fields_feeding("revised Tokuhashi")
 TOMITA_INPUTS = fields_feeding("Tomita")
 
 
-def _place(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _place(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     return {Fact.LEVEL: patient.level, Fact.REGION: region_of(patient.level)}
 
 
-def _tumour(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _tumour(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     cls = tumour_class(patient)
     if cls is TumourClass.RADIOSENSITIVE and patient.tissue_diagnosis is False:
         cls = TumourClass.UNKNOWN  # without tissue, never presumed radiosensitive
@@ -489,7 +486,7 @@ def _tumour(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactVal
     }
 
 
-def _neurology(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _neurology(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     frankel_group = None if patient.frankel is None else FRANKEL_GROUPS[patient.frankel]
     has_deficit = None if frankel_group is None else frankel_group is not FrankelGroup.INTACT
     hours = patient.deficit_duration_hours
@@ -513,7 +510,7 @@ def _neurology(patient: Patient, scores: ScoreTriple, known: FactValues) -> Fact
     }
 
 
-def _compression(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _compression(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     return {
         Fact.ESCC_CLASS: None if patient.escc_grade is None else ESCC_CLASSES[patient.escc_grade],
         Fact.IS_COMPRESSED_BY_BONE: patient.compression_by
@@ -525,10 +522,9 @@ def _compression(patient: Patient, scores: ScoreTriple, known: FactValues) -> Fa
     }
 
 
-def _mechanics(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
-    sins = scores[0]
+def _mechanics(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     return {
-        Fact.SINS_BAND: None if sins.band is None else SinsBand(sins.band),
+        Fact.SINS_BAND: None if bands.sins is None else SinsBand(bands.sins),
         Fact.PAIN: patient.pain,
         Fact.COLLAPSE: patient.collapse,
         Fact.ALIGNMENT: patient.alignment,
@@ -536,14 +532,14 @@ def _mechanics(patient: Patient, scores: ScoreTriple, known: FactValues) -> Fact
     }
 
 
-def _performance(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _performance(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     return {
         Fact.PERFORMANCE: performance_band(patient),
         Fact.KPS_FROM_ECOG: patient.kps is None and patient.ecog is not None,
     }
 
 
-def _risk(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _risk(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     low_albumin = (
         None if patient.albumin_g_dl is None else patient.albumin_g_dl < T["LOW_ALBUMIN_BELOW_G_DL"]
     )
@@ -562,11 +558,11 @@ def _risk(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValue
     }
 
 
-def _survival(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _survival(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     return {Fact.SURVIVAL: survival_band(patient.expected_survival_months)}
 
 
-def _trial(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
+def _trial(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
     escc = known[Fact.ESCC_CLASS]
     excluded = trial_exclusions(
         patient,
@@ -582,8 +578,8 @@ def _trial(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValu
     return {Fact.TRIAL: trial}
 
 
-def _prognosis(patient: Patient, scores: ScoreTriple, known: FactValues) -> FactValues:
-    _, tokuhashi, tomita = scores
+def _prognosis(patient: Patient, bands: ScoreBands, known: FactValues) -> FactValues:
+    tokuhashi, tomita = bands.tokuhashi, bands.tomita
     band = cast(SurvivalBand | None, known[Fact.SURVIVAL])  # set by _survival
     cls = cast(TumourClass, known[Fact.TUMOUR_CLASS])  # set by _tumour
     return {
@@ -597,7 +593,7 @@ class FactGroup(NamedTuple):
     """Facts derived together, and every input they read (directly, through a score or
     through an earlier group's facts): a changed input re-derives only the groups reading it."""
 
-    derive: Callable[[Patient, ScoreTriple, FactValues], FactValues]
+    derive: Callable[[Patient, ScoreBands, FactValues], FactValues]
     reads: frozenset[str]
 
 
@@ -659,62 +655,60 @@ FACT_GROUPS: tuple[FactGroup, ...] = (
 )
 
 
-def derive_facts(
-    patient: Patient, sins: ScoreResult, tokuhashi: ScoreResult, tomita: ScoreResult
-) -> tuple[FactValues, tuple[str, ...]]:
-    """Every fact the table tests, and the trial exclusions in words."""
+def derive_facts(patient: Patient, bands: ScoreBands) -> tuple[FactValues, tuple[str, ...]]:
+    """Every fact the table tests, and the trial exclusions in words (the scores' bands are
+    all the facts read of them)."""
     facts: FactValues = {}
-    scores = (sins, tokuhashi, tomita)
     for group in FACT_GROUPS:
-        facts.update(group.derive(patient, scores, facts))
+        facts.update(group.derive(patient, bands, facts))
     cls, paraplegia = facts[Fact.TUMOUR_CLASS], facts[Fact.IS_ESTABLISHED_PARAPLEGIA]
     exclusions = trial_exclusions(patient, cls is TumourClass.RADIOSENSITIVE, bool(paraplegia))
     return {fact: facts[fact] for fact in BASE_FACTS}, tuple(exclusions)
 
 
 def rederive_facts(
-    facts: FactValues, variant: Patient, scores: ScoreTriple, changed: str
+    facts: FactValues, variant: Patient, bands: ScoreBands, changed: str
 ) -> FactValues:
     """The facts that change when ``variant`` differs from the patient of ``facts`` in the
-    input ``changed`` alone (``scores`` are the variant's): only the groups reading it run."""
+    input ``changed`` alone (``bands`` are the variant's): only the groups reading it run."""
     merged = dict(facts)
     found: FactValues = {}
     for group in FACT_GROUPS:
         if changed in group.reads:
-            fresh = group.derive(variant, scores, merged)
+            fresh = group.derive(variant, bands, merged)
             merged.update(fresh)
             found.update(fresh)
     return found
 
 
-def _scores_poor(tokuhashi: ScoreResult, tomita: ScoreResult) -> bool | None:
-    """Revised Tokuhashi 0-8 or Tomita 8-10: counted once, whichever says it."""
-    if tokuhashi.band == TOKUHASHI_UNDER_6_MONTHS or tomita.band == TOMITA_TERMINAL_CARE:
+def _scores_poor(tokuhashi: str | None, tomita: str | None) -> bool | None:
+    """Revised Tokuhashi 0-8 or Tomita 8-10 (the bands): counted once, whichever says it."""
+    if tokuhashi == TOKUHASHI_UNDER_6_MONTHS or tomita == TOMITA_TERMINAL_CARE:
         return True
-    if tokuhashi.band is not None or tomita.band is not None:
+    if tokuhashi is not None or tomita is not None:
         return False
     return None
 
 
 def _prognosis_disagrees(
-    band: SurvivalBand | None, tokuhashi: ScoreResult, tomita: ScoreResult
+    band: SurvivalBand | None, tokuhashi: str | None, tomita: str | None
 ) -> bool:
     """The clinician's estimate against revised Tokuhashi, or Tomita against Tokuhashi."""
-    short = tokuhashi.band == TOKUHASHI_UNDER_6_MONTHS
-    longer = tokuhashi.band is not None and not short
+    short = tokuhashi == TOKUHASHI_UNDER_6_MONTHS
+    longer = tokuhashi is not None and not short
     if band is not None and (
         (band not in SURVIVAL_UNDER_6 and short) or (band in SURVIVAL_UNDER_6 and longer)
     ):
         return True
-    return tomita.band == TOMITA_TERMINAL_CARE and longer
+    return tomita == TOMITA_TERMINAL_CARE and longer
 
 
 def _is_en_bloc_candidate(
     patient: Patient,
     cls: TumourClass,
     band: SurvivalBand | None,
-    tokuhashi: ScoreResult,
-    tomita: ScoreResult,
+    tokuhashi: str | None,
+    tomita: str | None,
 ) -> bool:
     """An isolated metastasis a specialist centre might excise en bloc (fitness aside)."""
     slow = patient.primary_growth is not None and patient.primary_growth.value == "slow"
@@ -722,9 +716,7 @@ def _is_en_bloc_candidate(
     if band is not None:
         long_survival = band is SurvivalBand.MONTHS_12_OR_MORE
     else:
-        long_survival = (
-            tokuhashi.band == TOKUHASHI_1_YEAR_OR_MORE or tomita.band == TOMITA_LONG_TERM
-        )
+        long_survival = tokuhashi == TOKUHASHI_1_YEAR_OR_MORE or tomita == TOMITA_LONG_TERM
     return bool(
         region_of(patient.level) in (Region.THORACIC, Region.LUMBAR)
         and patient.vertebral_metastases == 1

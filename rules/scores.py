@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +35,15 @@ from rules.patient import (
 )
 
 Choice = TypeVar("Choice", bound=StrEnum)
+
+
+class ScoreBands(NamedTuple):
+    """The band each score names (None while its unknowns span several): all that the
+    facts read of the scores."""
+
+    sins: str | None
+    tokuhashi: str | None
+    tomita: str | None
 
 
 class Band(BaseModel):
@@ -423,6 +432,14 @@ def _score(
     )
 
 
+def _band_only(components: Sequence[ComponentResult], bands: Sequence[Band]) -> str | None:
+    """The band ``_score`` would name for these components, without building the result."""
+    low = sum(component.min for component in components)
+    high = sum(component.max for component in components)
+    possible = [band.label for band in bands if band.low <= high and band.high >= low]
+    return possible[0] if len(possible) == 1 else None
+
+
 def _range_category(table: tuple[tuple[str, range, int], ...], value: int) -> str:
     for label, values, _ in table:
         if value in values:
@@ -514,6 +531,15 @@ def sins(patient: Patient) -> ScoreResult:
     return _score("SINS", components, SINS_BANDS, missing, quality, citations)
 
 
+def sins_band(patient: Patient) -> str | None:
+    """The band ``sins`` names, alone (the decisive search tries many values)."""
+    if patient.sins_total is not None and any(
+        getattr(patient, item) is None for item in SINS_ITEMS
+    ):
+        return _band_for(patient.sins_total, SINS_BANDS).label
+    return _band_only(_sins_components(patient), SINS_BANDS)
+
+
 def inputs_settled_elsewhere(patient: Patient) -> set[str]:
     """Unknown inputs that are not missing: the other performance scale, the SINS total or
     items, or the growth rate the histology gives."""
@@ -538,8 +564,7 @@ def possible_kps(patient: Patient) -> tuple[int, ...] | None:
     return None
 
 
-def tokuhashi(patient: Patient) -> ScoreResult:
-    """Revised Tokuhashi score (2005), 0-15."""
+def _tokuhashi_components(patient: Patient) -> list[ComponentResult]:
     kps_values = possible_kps(patient)
     categories: tuple[str, ...] | None = None
     if kps_values is not None:
@@ -590,6 +615,13 @@ def tokuhashi(patient: Patient) -> ScoreResult:
         TOKUHASHI_PALSY_TABLE,
         None if patient.frankel is None else f"Frankel {patient.frankel.value}",
     )
+    return [general, extraspinal, vertebral, visceral, primary, palsy]
+
+
+def tokuhashi(patient: Patient) -> ScoreResult:
+    """Revised Tokuhashi score (2005), 0-15."""
+    components = _tokuhashi_components(patient)
+    kps_values = possible_kps(patient)
     missing = (["kps", "ecog"] if kps_values is None else []) + _missing(
         patient,
         "extraspinal_bone_metastases",
@@ -597,11 +629,11 @@ def tokuhashi(patient: Patient) -> ScoreResult:
         "visceral_metastases",
         "frankel",
     )
-    if kps_values is not None and general.points is None:
+    if kps_values is not None and components[0].points is None:
         missing.insert(0, "kps")
     return _score(
         "Revised Tokuhashi",
-        [general, extraspinal, vertebral, visceral, primary, palsy],
+        components,
         TOKUHASHI_BANDS,
         missing,
         "Point table and survival bands verified; treatment column per secondary source. "
@@ -627,11 +659,10 @@ def bone_metastasis_extent(patient: Patient) -> str | None:
     return None
 
 
-def tomita(patient: Patient) -> ScoreResult:
-    """Tomita score (2001), 2-10."""
-    growth = tomita_growth(patient)
-    extent = bone_metastasis_extent(patient)
-    components = [
+def _tomita_components(
+    patient: Patient, growth: PrimaryGrowth | None, extent: str | None
+) -> list[ComponentResult]:
+    return [
         _component(
             "Primary tumour growth",
             ("primary_growth", "histology"),
@@ -651,6 +682,13 @@ def tomita(patient: Patient) -> ScoreResult:
             extent,
         ),
     ]
+
+
+def tomita(patient: Patient) -> ScoreResult:
+    """Tomita score (2001), 2-10."""
+    growth = tomita_growth(patient)
+    extent = bone_metastasis_extent(patient)
+    components = _tomita_components(patient, growth, extent)
     missing: list[str] = []
     if growth is None:
         missing.append("primary_growth")
@@ -665,6 +703,19 @@ def tomita(patient: Patient) -> ScoreResult:
         "Secondary source: point values and bands not yet checked against the 2001 paper.",
         ("tomita2001_surgical_strategy",),
     )
+
+
+def tokuhashi_band(patient: Patient) -> str | None:
+    """The band ``tokuhashi`` names, alone (the decisive search tries many values)."""
+    return _band_only(_tokuhashi_components(patient), TOKUHASHI_BANDS)
+
+
+def tomita_band(patient: Patient) -> str | None:
+    """The band ``tomita`` names, alone (the decisive search tries many values)."""
+    components = _tomita_components(
+        patient, tomita_growth(patient), bone_metastasis_extent(patient)
+    )
+    return _band_only(components, TOMITA_BANDS)
 
 
 def bilsky(patient: Patient) -> BilskyResult:

@@ -13,6 +13,7 @@ from rules import Patient
 from rules.engine import scores_of
 from rules.facts import FACT_GROUPS, Fact, derive_facts, rederive_facts
 from rules.patient import INPUT_FIELDS, field_choices, what_if_values
+from rules.scores import ScoreBands
 from tests.strategies import field_values, patient_fields
 
 
@@ -23,9 +24,13 @@ def _changed(fields: dict[str, Any], name: str, value: Any) -> Patient | None:
         return None  # e.g. a SINS total outside what the items allow, or KPS against ECOG
 
 
-def _facts(patient: Patient) -> dict[Fact, object]:
+def _bands(patient: Patient) -> ScoreBands:
     scores = scores_of(patient)
-    return derive_facts(patient, scores.sins, scores.tokuhashi, scores.tomita)[0]
+    return ScoreBands(scores.sins.band, scores.tokuhashi.band, scores.tomita.band)
+
+
+def _facts(patient: Patient) -> dict[Fact, object]:
+    return derive_facts(patient, _bands(patient))[0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -37,10 +42,7 @@ def test_rederiving_the_groups_an_input_feeds_equals_deriving_everything(
     variant = _changed(fields, name, data.draw(field_values(name) | st.none()))
     assume(variant is not None)
     assert variant is not None
-    scores = scores_of(variant)
-    changed = rederive_facts(
-        _facts(patient), variant, (scores.sins, scores.tokuhashi, scores.tomita), name
-    )
+    changed = rederive_facts(_facts(patient), variant, _bands(variant), name)
     assert {**_facts(patient), **changed} == _facts(variant)
 
 
@@ -57,20 +59,15 @@ def test_no_group_reads_an_input_it_does_not_declare(fields: dict[str, Any]) -> 
             after = _facts(variant)
             for group in FACT_GROUPS:
                 if name not in group.reads:
-                    own = group.derive(patient, _triple(patient), before)
-                    assert own == group.derive(variant, _triple(variant), after), (name, value)
-
-
-def _triple(patient: Patient) -> tuple[Any, Any, Any]:
-    scores = scores_of(patient)
-    return scores.sins, scores.tokuhashi, scores.tomita
+                    own = group.derive(patient, _bands(patient), before)
+                    assert own == group.derive(variant, _bands(variant), after), (name, value)
 
 
 def test_a_changed_asa_class_re_derives_the_risk_facts_alone() -> None:
     fields = {"level": "T8", "histology": "breast", "asa_class": 2}
     patient = Patient.model_validate(fields)
     variant = Patient.model_validate({**fields, "asa_class": 4})
-    changed = rederive_facts(_facts(patient), variant, _triple(variant), "asa_class")
+    changed = rederive_facts(_facts(patient), variant, _bands(variant), "asa_class")
     assert changed[Fact.ASA_BAND] == "asa_4_5"
     assert Fact.TUMOUR_CLASS not in changed
     assert Fact.TRIAL not in changed

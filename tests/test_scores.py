@@ -11,6 +11,7 @@ import itertools
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from rules.patient import (
     Alignment,
@@ -23,7 +24,17 @@ from rules.patient import (
     Patient,
     Posterolateral,
 )
-from rules.scores import ScoreResult, bilsky, sins, tokuhashi, tomita
+from rules.scores import (
+    ScoreResult,
+    bilsky,
+    sins,
+    sins_band,
+    tokuhashi,
+    tokuhashi_band,
+    tomita,
+    tomita_band,
+)
+from tests.strategies import patient_fields
 
 # --- the test's own copy of scores.md ---------------------------------------------------
 
@@ -1109,3 +1120,105 @@ def test_a_sins_total_without_items_is_the_score_with_its_band() -> None:
     assert result.band == "unstable"
     assert result.band_meaning == "Unstable: surgical consultation advised."
     assert result.missing_inputs == ()
+
+
+# --- each score's band alone (the decisive search's shortcut) ------------------------------
+
+BAND_CASES = [
+    # (score, inputs, band): each worked by hand in the full-score test named beside it
+    ("SINS", {"level": "T8", "sins_total": 14}, UNSTABLE),  # a total without items
+    (
+        "SINS",  # 15..18 at L1, posterolateral unknown (..._unstable_from_its_minimum)
+        {
+            "level": "L1",
+            "pain": "mechanical",
+            "bone_lesion": "lytic",
+            "alignment": "subluxation_translation",
+            "collapse": "over_50_percent",
+        },
+        UNSTABLE,
+    ),
+    (
+        "SINS",  # 6..9 at T8 (..._straddling_6_and_7_reports_no_band)
+        {
+            "level": "T8",
+            "pain": "mechanical",
+            "bone_lesion": "lytic",
+            "alignment": "normal",
+            "collapse": "none",
+        },
+        None,
+    ),
+    (
+        "SINS",  # 0..3 at S3 (..._rigid_level_with_collapse_unknown_is_stable...)
+        {
+            "level": "S3",
+            "pain": "pain_free",
+            "bone_lesion": "blastic",
+            "alignment": "normal",
+            "posterolateral": "none",
+        },
+        STABLE,
+    ),
+    (
+        "revised Tokuhashi",  # 0..2 (..._incomplete_but_wholly_under_6_months...)
+        {
+            "level": "T8",
+            "histology": "lung",
+            "kps": 30,
+            "extraspinal_bone_metastases": 5,
+            "vertebral_metastases": 4,
+            "frankel": "A",
+        },
+        UNDER_6_MONTHS,
+    ),
+    ("revised Tokuhashi", {"level": "T8", "histology": "lung"}, None),  # 0..12 spans all
+    (
+        "Tomita",  # 2..5 (..._growth_unknown_for_unnamed_histology_is_missing)
+        {
+            "level": "T8",
+            "histology": "melanoma",
+            "visceral_metastases": "none",
+            "vertebral_metastases": 1,
+            "extraspinal_bone_metastases": 0,
+        },
+        None,
+    ),
+    (
+        "Tomita",  # 9..10 (..._single_vertebra_with_extraspinal_unknown...)
+        {
+            "level": "T8",
+            "histology": "lung",
+            "visceral_metastases": "unremovable",
+            "vertebral_metastases": 1,
+        },
+        TERMINAL,
+    ),
+    (
+        "Tomita",  # 3 (..._extraspinal_metastasis_alone_settles_multiple)
+        {
+            "level": "T8",
+            "histology": "breast",
+            "visceral_metastases": "none",
+            "extraspinal_bone_metastases": 1,
+        },
+        LONG_TERM,
+    ),
+]
+BAND_ALONE = {"SINS": sins_band, "revised Tokuhashi": tokuhashi_band, "Tomita": tomita_band}
+FULL_SCORE = {"SINS": sins, "revised Tokuhashi": tokuhashi, "Tomita": tomita}
+
+
+@pytest.mark.parametrize(("score", "fields", "band"), BAND_CASES)
+def test_a_band_alone_matches_the_hand_worked_band(
+    score: str, fields: dict[str, Any], band: str | None
+) -> None:
+    assert BAND_ALONE[score](patient(**fields)) == band
+
+
+@settings(max_examples=500, deadline=None)
+@given(patient_fields())
+def test_a_band_alone_is_the_band_of_the_full_score(fields: dict[str, Any]) -> None:
+    subject = Patient.model_validate(fields)
+    for name, band_alone in BAND_ALONE.items():
+        assert band_alone(subject) == FULL_SCORE[name](subject).band, name

@@ -16,6 +16,7 @@ import argparse
 import codecs
 import contextlib
 import csv
+import gc
 import io
 import json
 import os
@@ -331,6 +332,19 @@ def _is_the_input(file: str, output: str | None) -> bool:
         return False
 
 
+# A batch makes many short-lived objects and few cycles: the collector's default of a young
+# pass every 700 allocations costs a tenth of the run. Larger generations and the startup
+# objects set aside (gc.freeze) keep the collector, at a bounded cost in memory.
+BATCH_YOUNG_GENERATION = 10_000
+
+
+def _quiet_collector() -> None:
+    """Collector settings for this one-shot command (workers inherit them when forked)."""
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(BATCH_YOUNG_GENERATION, older, oldest)
+
+
 def _command_batch(arguments: argparse.Namespace) -> int:
     if _is_the_input(arguments.file, arguments.output):
         return _fail(
@@ -345,6 +359,7 @@ def _command_batch(arguments: argparse.Namespace) -> int:
     if isinstance(source, InputProblem):
         return _fail([source])
     name = "standard input" if arguments.file == "-" else repr(arguments.file)
+    _quiet_collector()
     with source:
         try:
             pace = LIVE if arguments.file == "-" else _Pace(workers=arguments.workers)

@@ -654,6 +654,12 @@ FACT_GROUPS: tuple[FactGroup, ...] = (
     ),
 )
 
+# Each input's groups, in order.
+GROUPS_READING: dict[str, tuple[FactGroup, ...]] = {
+    name: tuple(group for group in FACT_GROUPS if name in group.reads)
+    for name in Patient.model_fields
+}
+
 
 def derive_facts(patient: Patient, bands: ScoreBands) -> tuple[FactValues, tuple[str, ...]]:
     """Every fact the table tests, and the trial exclusions in words (the scores' bands are
@@ -671,13 +677,15 @@ def rederive_facts(
 ) -> FactValues:
     """The facts that change when ``variant`` differs from the patient of ``facts`` in the
     input ``changed`` alone (``bands`` are the variant's): only the groups reading it run."""
+    groups = GROUPS_READING.get(changed, ())
+    if len(groups) == 1:  # the facts before it are unchanged: read them where they are
+        return groups[0].derive(variant, bands, facts)
     merged = dict(facts)
     found: FactValues = {}
-    for group in FACT_GROUPS:
-        if changed in group.reads:
-            fresh = group.derive(variant, bands, merged)
-            merged.update(fresh)
-            found.update(fresh)
+    for group in groups:
+        fresh = group.derive(variant, bands, merged)
+        merged.update(fresh)
+        found.update(fresh)
     return found
 
 

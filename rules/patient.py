@@ -1153,13 +1153,22 @@ def _candidate_values(patient: Patient, name: str) -> tuple[object, ...]:
     return tuple(dict.fromkeys(min(max(int(str(value)), low), high) for value in values))
 
 
+def with_value(patient: Patient, name: str, value: object) -> Patient:
+    """``patient.model_copy(update={name: value})``, not re-validated either, without the
+    generic copying of every attribute: the decisive search makes one per candidate value."""
+    variant = Patient.__new__(Patient)
+    object.__setattr__(variant, "__dict__", {**patient.__dict__, name: value})
+    object.__setattr__(variant, "__pydantic_fields_set__", patient.model_fields_set | {name})
+    object.__setattr__(variant, "__pydantic_extra__", None)  # extra="forbid"
+    object.__setattr__(variant, "__pydantic_private__", None)  # no private attributes
+    return variant
+
+
 def consistent_variants(patient: Patient, name: str) -> list[Patient]:
     """The patient with an unknown field set to each of its what-if values that the model's
     checks across fields would accept (copies, not re-validated: the hot path of what-if
     and the decisive search)."""
-    variants = (
-        patient.model_copy(update={name: value}) for value in _candidate_values(patient, name)
-    )
+    variants = (with_value(patient, name, value) for value in _candidate_values(patient, name))
     return [variant for variant in variants if not _contradicts_itself(variant)]
 
 

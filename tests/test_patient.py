@@ -9,7 +9,16 @@ import pytest
 from pydantic import ValidationError
 
 from rules import Patient, parse_patient
-from rules.patient import KPS_RANGE_BY_ECOG, EsccGrade, Frankel, Level, consistent_variants
+from rules.patient import (
+    INPUT_FIELDS,
+    KPS_RANGE_BY_ECOG,
+    EsccGrade,
+    Frankel,
+    Level,
+    _typed_what_if_values,
+    consistent_variants,
+    with_value,
+)
 from rules.problems import InputProblem
 
 GOOD: dict[str, Any] = {"level": "T8", "histology": "lung"}
@@ -302,3 +311,16 @@ def test_what_if_never_tries_a_value_the_checks_across_fields_refuse() -> None:
     bone_only = Patient.model_validate({**GOOD, "escc_grade": "0"})
     assert consistent_variants(bone_only, "compression_site") == []
     assert consistent_variants(bone_only, "compression_by") == []
+
+
+def test_with_value_is_the_model_copy_it_stands_for() -> None:
+    patient = Patient.model_validate({"level": "T8", "histology": "lung", "kps": 50})
+    for name in INPUT_FIELDS:
+        for value in (None, *_typed_what_if_values(name)):
+            variant = with_value(patient, name, value)
+            copied = patient.model_copy(update={name: value})
+            assert variant == copied, name
+            assert variant.model_fields_set == copied.model_fields_set, name
+            assert getattr(variant, name) == value
+    assert (patient.kps, patient.pain) == (50, None)  # the original is left alone
+    assert patient.model_fields_set == {"level", "histology", "kps"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -24,7 +25,12 @@ def base_facts(draw: st.DrawFn) -> dict[Fact, object]:
     return values
 
 
-@settings(max_examples=400, deadline=None)
+# Under mutation testing (mutmut sets MUTANT_UNDER_TEST) fewer examples keep each mutant's
+# run short; the full suite tries 400.
+EXAMPLES = 60 if os.environ.get("MUTANT_UNDER_TEST") else 400
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(base_facts(), min_size=1, max_size=12))
 def test_first_options_of_many_fact_sets_equal_each_decision_alone(
     fact_sets: list[dict[Fact, object]],

@@ -8,6 +8,7 @@ of this file are the test's own copy of scores.md, independent of rules/scores.p
 from __future__ import annotations
 
 import itertools
+import os
 from typing import Any
 
 import pytest
@@ -1216,7 +1217,11 @@ def test_a_band_alone_matches_the_hand_worked_band(
     assert BAND_ALONE[score](patient(**fields)) == band
 
 
-@settings(max_examples=500, deadline=None)
+# Fewer examples under mutation testing (mutmut sets MUTANT_UNDER_TEST).
+BAND_EXAMPLES = 60 if os.environ.get("MUTANT_UNDER_TEST") else 500
+
+
+@settings(max_examples=BAND_EXAMPLES, deadline=None)
 @given(patient_fields())
 def test_a_band_alone_is_the_band_of_the_full_score(fields: dict[str, Any]) -> None:
     subject = Patient.model_validate(fields)

@@ -973,7 +973,10 @@ RULES: tuple[Rule, ...] = check_table(
                 options=(A.VERTEBRAL_AUGMENTATION, A.PERCUTANEOUS_STABILISATION),
                 verdict=V.CAUTION,
             ),
-            text="The cord needs decompression, which neither cement nor screws provide.",
+            text=(
+                "The cord or cauda equina needs decompression, which neither cement nor screws "
+                "provide."
+            ),
             evidence=("laufer2013_noms", "kwan2016_mist_percutaneous"),
         ),
         Rule(
@@ -989,8 +992,8 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             effect=CapsVerdict(code="C10", options=(A.NON_OPERATIVE,), verdict=V.CAUTION),
             text=(
-                "A fit patient under {TRIAL_AGE_ALERT_FROM_YEARS} whose cord needs decompression: "
-                "radiotherapy alone needs a stated reason."
+                "A fit patient under {TRIAL_AGE_ALERT_FROM_YEARS} whose cord or cauda equina "
+                "needs decompression: radiotherapy alone needs a stated reason."
             ),
             evidence=("patchell2005_rct", "chi2009_age_surgery_mscc"),
         ),
@@ -1002,7 +1005,10 @@ RULES: tuple[Rule, ...] = check_table(
                 one_of(F.DECOMPRESSING_ROUTES, DecompressingRoutes.OPEN),
             ),
             effect=CapsVerdict(code="C10", options=(A.NON_OPERATIVE,), verdict=V.CONSIDER),
-            text="The cord needs decompression, but surgical risk is higher or unknown.",
+            text=(
+                "The cord or cauda equina needs decompression, but surgical risk is higher or "
+                "unknown."
+            ),
             evidence=("patchell2005_rct", "karhade_30day_mortality_nsqip_ml"),
         ),
         Rule(
@@ -1014,8 +1020,8 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             effect=CapsVerdict(code="C10", options=(A.NON_OPERATIVE,), verdict=V.CONSIDER),
             text=(
-                "The cord needs decompression, but from {TRIAL_AGE_ALERT_FROM_YEARS} the trial's "
-                "advantage for surgery shrank."
+                "The cord or cauda equina needs decompression, but from "
+                "{TRIAL_AGE_ALERT_FROM_YEARS} the trial's advantage for surgery shrank."
             ),
             evidence=("chi2009_age_surgery_mscc",),
         ),
@@ -1323,7 +1329,10 @@ RULES: tuple[Rule, ...] = check_table(
                 one_of(F.FITNESS, Fitness.FIT),
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_STRONG),
-            text=f"{PATCHELL_FIGURES}; this patient meets the trial's entry criteria.",
+            text=(
+                f"{PATCHELL_FIGURES}; this patient is within the trial's eligibility (a "
+                "criterion not recorded is presumed met)."
+            ),
             evidence=("patchell2005_rct",),
         ),
         Rule(
@@ -1336,8 +1345,8 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_SUPPORTING),
             text=(
-                f"{PATCHELL_FIGURES}; that holds if this patient proves fit enough to be "
-                "operated (eligibility presumed while inputs are missing)."
+                f"{PATCHELL_FIGURES}; that advantage went to patients fit for the operation, "
+                "and this patient's surgical risk is higher or not yet known."
             ),
             evidence=("patchell2005_rct",),
         ),
@@ -1586,10 +1595,11 @@ RULES: tuple[Rule, ...] = check_table(
                 one_of(F.DECOMPRESSION, D.URGENT),
                 one_of(F.FITNESS, Fitness.FIT),
             ),
-            effect=GivesReason(option=A.POSTERIOR_ONLY, stance=S.NOTE),
+            effect=GivesReason(option=A.POSTERIOR_ONLY, stance=S.FOR_SUPPORTING),
             text=(
-                "No tissue diagnosis: the operation is also the biopsy; with no known primary "
-                "neurological outcome was similar to known primaries."
+                "No tissue diagnosis, an urgent need and fit: the operation is also the biopsy. "
+                "After emergency surgery with no known primary, neurological outcome was "
+                "similar to known primaries (88% against 90% the same or better; 17 patients)."
             ),
             evidence=("quraishi2014_mscc_unknown_primary",),
         ),
@@ -1886,8 +1896,9 @@ RULES: tuple[Rule, ...] = check_table(
             effect=RaisesAlert(code="age_65_or_more", level=AlertLevel.INFO),
             text=(
                 "Aged {TRIAL_AGE_ALERT_FROM_YEARS} or more: the trial's advantage for surgery "
-                "shrank with age and was not shown beyond about 65-70. Age is not counted as a "
-                "surgical risk: frailty predicts it far better (AUC 0.743 vs 0.594)."
+                "shrank with age and was not shown beyond about 65-70, so its figures are not "
+                "counted here. Age is not counted as a surgical risk: frailty predicts it far "
+                "better (AUC 0.743 vs 0.594)."
             ),
             evidence=("chi2009_age_surgery_mscc", "kazim2022_mfi5_frailty_spinal_tumour_nsqip"),
         ),

@@ -35,6 +35,7 @@ from rules.catalog import (
 from rules.decision import (
     ALERT_ROWS,
     CAPS,
+    CLAUSES,
     NEED_ROWS,
     RULE_BY_ID,
     RULED_OUT,
@@ -51,6 +52,7 @@ from rules.decision import (
 from rules.facts import (
     Fact,
     FactValues,
+    Fitness,
     derive_facts,
     may_decide_now,
     presumptions,
@@ -65,6 +67,8 @@ from rules.patient import (
     field_spec,
 )
 from rules.scores import (
+    TOKUHASHI_1_YEAR_OR_MORE,
+    TOMITA_LONG_TERM,
     BilskyResult,
     ScoreBands,
     ScoreResult,
@@ -461,12 +465,34 @@ def _alerts(evaluation: Evaluation, needs: Needs) -> tuple[Alert, ...]:
             text = f"{text}: {'; '.join(needs.fitness.source)}."
         elif rule.effect.code == "outside_trial":
             text = f"{text}: {'; '.join(evaluation.trial_exclusions)}."
+        elif rule.effect.code == "en_bloc_referral":
+            text = f"{text} Long survival here: {_long_survival_source(evaluation)}."
         alerts.append(
             Alert(
                 level=rule.effect.level, code=rule.effect.code, text=text, citations=rule.evidence
             )
         )
     return tuple(alerts)
+
+
+def _long_survival_source(evaluation: Evaluation) -> str:
+    """What says the survival is long: the clinician's estimate, else the scores that do."""
+    if evaluation.facts[Fact.SURVIVAL] is not None:
+        return "the clinician's estimate of 12 months or more"
+    scores = evaluation.scores
+    saying = [
+        f"{score.name} {_points(score)} ({score.band})"
+        for score, long_band in (
+            (scores.tokuhashi, TOKUHASHI_1_YEAR_OR_MORE),
+            (scores.tomita, TOMITA_LONG_TERM),
+        )
+        if score.band == long_band
+    ]
+    return " and ".join(saying)
+
+
+def _points(score: ScoreResult) -> str:
+    return str(score.total) if score.total is not None else f"{score.min}-{score.max}"
 
 
 def _need_result(need: Fact, facts: FactValues, presumed: tuple[str, ...] = ()) -> NeedResult:
@@ -479,9 +505,27 @@ def _need_result(need: Fact, facts: FactValues, presumed: tuple[str, ...] = ()) 
         for r in rows
         if isinstance(r.effect, SetsNeed) and r.effect.value == value and r.when
     ]
-    return NeedResult(
-        value=value, rule=deciding.id, source=tuple(same) or (deciding.text,), presumed=presumed
-    )
+    source = [*same] or [deciding.text]
+    if need is Fact.FITNESS and value == Fitness.UNKNOWN:
+        source += [f"known higher-risk factor: {text}" for text in _higher_risk_factors(mask)]
+    return NeedResult(value=value, rule=deciding.id, source=tuple(source), presumed=presumed)
+
+
+def _higher_risk_factors(mask: int) -> list[str]:
+    """The higher-risk criteria that hold but for the performance status they are read with
+    (the pathway lists them while fitness is unknown)."""
+    found = []
+    for rule in NEED_ROWS[Fact.FITNESS]:
+        if not isinstance(rule.effect, SetsNeed) or rule.effect.value != Fitness.HIGHER_RISK:
+            continue
+        others = [
+            ruled_out
+            for clause, (ruled_out, _) in zip(rule.when, CLAUSES[rule.id], strict=True)
+            if clause.fact is not Fact.PERFORMANCE
+        ]
+        if others and not any(mask & ruled_out for ruled_out in others):
+            found.append(rule.text)
+    return found
 
 
 def _needs(patient: Patient, facts: FactValues) -> Needs:

@@ -43,6 +43,7 @@ from rules.scores import (
     TOMITA_TERMINAL_CARE,
     ScoreBands,
     possible_kps,
+    tomita_growth,
 )
 
 
@@ -408,6 +409,8 @@ def trial_exclusions(patient: Patient, sensitive: bool, paraplegia: bool | None)
     reasons: list[str] = []
     if sensitive:
         reasons.append("radiosensitive tumour")
+    if patient.tissue_diagnosis is False:
+        reasons.append("no tissue diagnosis (the trial took tissue-proven cancer only)")
     if paraplegia:
         reasons.append(
             f"paraplegia for more than {T['ACUTE_DEFICIT_MAX_HOURS']:g} hours (Frankel A-B)"
@@ -719,7 +722,8 @@ def _is_en_bloc_candidate(
     tomita: str | None,
 ) -> bool:
     """An isolated metastasis a specialist centre might excise en bloc (fitness aside)."""
-    slow = patient.primary_growth is not None and patient.primary_growth.value == "slow"
+    growth = tomita_growth(patient)  # the clinician's setting, else the histology's
+    slow = growth is not None and growth.value == "slow"
     biology = cls is TumourClass.RADIORESISTANT or (slow and cls is not TumourClass.RADIOSENSITIVE)
     if band is not None:
         long_survival = band is SurvivalBand.MONTHS_12_OR_MORE

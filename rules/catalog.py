@@ -1044,12 +1044,15 @@ RULES: tuple[Rule, ...] = check_table(
             effect=CapsVerdict(code="C11", options=(A.NON_OPERATIVE,), verdict=V.CAUTION),
             text=(
                 "Progressing within about {RECENT_RADIATION_MONTHS} months of radiotherapy: "
-                "repeat radiotherapy is not yet safe."
+                "repeat radiotherapy is not yet safe (the interval is panel convention; the "
+                "re-irradiation series treated a median of 13 and a mean of 16 months after the "
+                "first course)."
             ),
             evidence=(
                 "kawashiro2015_imrt_reirradiation_spine",
                 "jnsspine2018_postop_sbrt_reirradiation_mescc",
             ),
+            panel_convention=True,
         ),
         Rule(
             id="c12_unstable_radiotherapy_alone_fit",

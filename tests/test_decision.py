@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import Approach, decision
+from rules import Approach, Patient, decision
 from rules.decision import SLICE_SIZE, _decide, facts_mask, first_options
-from rules.facts import BASE_FACTS, FACT_VALUES, Fact
+from rules.engine import _bands, _candidate_masks, scores_of
+from rules.facts import BASE_FACTS, FACT_VALUES, Fact, derive_facts
+from tests.strategies import patient_fields
 
 
 @st.composite
@@ -79,3 +81,17 @@ def test_first_options_stay_right_when_their_memo_fills_and_is_cleared(
     assert first_options(masks[10:]) == expected[10:]  # 10 more would pass 25: cleared
     assert first_options(masks) == expected  # 30 at once: more than it keeps
     assert first_options(masks[::-1]) == expected[::-1]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(patient_fields())
+def test_first_options_equal_each_decision_for_a_patient_and_its_candidates(
+    fields: dict[str, object],
+) -> None:
+    # Facts derived from patients (and the decisive search's candidate values) meet needs
+    # together as random facts seldom do: ties that the needs met, or C21, must break.
+    patient = Patient.model_validate(fields)
+    masks = [mask for _, mask in _candidate_masks(patient, None)]
+    masks.append(facts_mask(derive_facts(patient, _bands(scores_of(patient)))[0]))
+    decision.clear_memos()
+    assert first_options(masks) == [_decide(mask).order[0] for mask in masks]

@@ -1748,9 +1748,9 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             effect=GivesReason(option=A.ENDOSCOPIC_TRANSPEDICULAR, stance=S.FOR_STRONG),
             text=(
-                "Unfit for open surgery, with an incomplete deficit and a cord to free: a patient "
-                "like this walked within 2 months after endoscopic decompression (one case "
-                "report; a 29-patient series reported improvement in 62%)."
+                "Unfit for open surgery, with an incomplete deficit and a cord to free: one unfit "
+                "patient with incomplete paralysis walked within 2 months after endoscopic "
+                "decompression (a case report; a 29-patient series reported improvement in 62%)."
             ),
             evidence=("li2025_endoscopic_transpedicular", "suvithayasiri2023_endoscopic_29cases"),
         ),
@@ -1783,7 +1783,7 @@ RULES: tuple[Rule, ...] = check_table(
             effect=RaisesAlert(code="outside_thoracolumbar_scope", level=AlertLevel.WARNING),
             text=(
                 "A cervical or sacral level: the rules cover thoracic and lumbar levels, so only "
-                "non-operative care is weighed."
+                "non-operative care is weighed here; ask a spine surgeon about the operations."
             ),
             evidence=("li2025_endoscopic_transpedicular", "vargaslopez2015_anterior_anterolateral"),
         ),

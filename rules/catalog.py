@@ -567,20 +567,10 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             evidence=("laufer2013_noms", "aofoundation_radiosensitivity"),
         ),
-        Rule(
-            id="decompression_indicated_discrete_progressing",
-            when=(true(F.IS_DISCRETE), true(F.IS_PROGRESSING_AFTER_RADIATION)),
-            effect=_need(F.DECOMPRESSION, D.INDICATED),
-            text="discrete levels, but progressing after radiotherapy",
-            evidence=("jnsspine2018_postop_sbrt_reirradiation_mescc",),
-        ),
-        Rule(
-            id="decompression_indicated_paraplegia_progressing",
-            when=(true(F.IS_ESTABLISHED_PARAPLEGIA), true(F.IS_PROGRESSING_AFTER_RADIATION)),
-            effect=_need(F.DECOMPRESSION, D.INDICATED),
-            text="established paraplegia, but progressing after radiotherapy",
-            evidence=("jnsspine2018_postop_sbrt_reirradiation_mescc",),
-        ),
+        # Rule 4 holds even when the compression progresses after radiation: its modifiers
+        # name their own order (radiotherapy or non-operative care first, an operation at
+        # most "consider"), which raising the need to indicated would overturn while their
+        # alerts still said so. Progression raises rule 7's borderline (rows below).
         Rule(
             id="decompression_borderline_discrete_levels",
             when=(true(F.IS_DISCRETE),),

@@ -137,3 +137,47 @@ def test_from_65_the_age_alert_says_the_trial_figures_are_not_counted() -> None:
     result = assess(Patient.model_validate({**FIT_FRANKEL_C_BILSKY_3, "age_years": 70}))
     assert "so its figures are not counted here" in _alert(result, "age_65_or_more")
     assert "posterior_trial_decompression" not in _reason_ids(result, Approach.POSTERIOR_ONLY)
+
+
+def _progressing_after_remote_radiation(**changes: Any) -> Any:
+    return assess(
+        Patient.model_validate(
+            {
+                **FIT_FRANKEL_C_BILSKY_3,
+                "progression_after_radiation": True,
+                "prior_radiation": "remote",
+                **changes,
+            }
+        )
+    )
+
+
+def test_discrete_levels_keep_radiotherapy_first_when_one_progresses_after_radiation() -> None:
+    # Rule 4 decides before the progression clauses of rules 5-6, and the discrete-levels
+    # modifier names its own order: radiotherapy covering every level first, an operation at
+    # most "consider" (C15: NO at least consider and first). Re-irradiation after remote
+    # radiation is an option, so C11 does not cap NO.
+    result = _progressing_after_remote_radiation(compression_extent="discrete")
+    assert result.needs.decompression.value == "borderline"
+    assert result.options[0].approach is Approach.NON_OPERATIVE
+    (posterior,) = [o for o in result.options if o.approach is Approach.POSTERIOR_ONLY]
+    assert posterior.verdict.value == "consider"
+    codes = [alert.code for alert in result.alerts]
+    assert {"discrete_levels", "outside_trial", "progression_after_radiation"} <= set(codes)
+
+
+def test_established_paraplegia_keeps_non_operative_care_first_when_progressing() -> None:
+    # Frankel A for 4 days: established paraplegia (rule 4), non-operative care first and
+    # surgery "consider" at most, progression after radiation or not.
+    result = _progressing_after_remote_radiation(frankel="A", deficit_duration_hours=96)
+    assert result.needs.decompression.value == "borderline"
+    assert result.options[0].approach is Approach.NON_OPERATIVE
+    (posterior,) = [o for o in result.options if o.approach is Approach.POSTERIOR_ONLY]
+    assert posterior.verdict.value == "consider"
+
+
+def test_progression_after_radiation_still_raises_a_borderline_1c_without_deficit() -> None:
+    # Bilsky 1c without a deficit is rule 7's borderline; progressing after radiation it is
+    # indicated (rule 6's clause, the pathway's "raises borderline to indicated").
+    result = _progressing_after_remote_radiation(frankel="E", escc_grade="1c")
+    assert result.needs.decompression.value == "indicated"

@@ -62,6 +62,7 @@ MEMORY_FLAT_TOLERANCE = 0.10  # peak RSS may grow by at most 10% from the smalle
 # Sizes and repeats.
 ASSESS_RUNS = 3000
 ASSESS_WARMUP = 100
+NEW_PATIENT_RUNS = 1000  # generated patients, each assessed once (no target: see findings)
 BATCH_ROWS = 10_000
 BATCH_REPEATS = 3
 MEMORY_ROWS = (1_000, 10_000, 50_000)
@@ -228,6 +229,29 @@ def bench_assess() -> list[Measurement]:
             p95 <= ASSESS_TARGET_MS,
         ),
         Measurement("(a) assess, max", f"{max(times_ms):.3f} ms"),
+        *_assess_new_patients(),
+    ]
+
+
+def _assess_new_patients() -> list[Measurement]:
+    """``assess`` on a new generated patient every call: nothing of it is remembered."""
+    rng = random.Random(SEED)
+    patients = [_random_patient(rng, number) for number in range(NEW_PATIENT_RUNS + ASSESS_WARMUP)]
+    for patient in patients[:ASSESS_WARMUP]:
+        assess(patient)
+    times_ms: list[float] = []
+    for patient in patients[ASSESS_WARMUP:]:
+        start = time.perf_counter_ns()
+        assess(patient)
+        times_ms.append((time.perf_counter_ns() - start) / 1e6)
+    return [
+        Measurement(
+            f"(a) assess, a new patient each call, median of {NEW_PATIENT_RUNS}",
+            f"{statistics.median(times_ms):.3f} ms",
+        ),
+        Measurement(
+            "(a) assess, a new patient each call, p95", f"{_percentile(times_ms, 0.95):.3f} ms"
+        ),
     ]
 
 

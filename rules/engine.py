@@ -411,6 +411,7 @@ def clear_caches() -> None:
     """Forget memoised scores and decisions (tests start clean; mutants are really run)."""
     for seen in _scores_seen:
         seen.clear()
+    _candidates_seen.clear()
     clear_memos()
 
 
@@ -549,11 +550,26 @@ def decisive_candidates(patient: Patient) -> tuple[str, ...]:
     )
 
 
+# Candidates already worked out, by patient: an app rerun, a what-if pass or a repeated
+# service call asks again for the same patient. Cleared when full, so memory stays bounded.
+CANDIDATE_CACHE_SIZE = 256
+_candidates_seen: dict[Patient, list[tuple[str, int]]] = {}
+
+
 def _candidate_masks(patient: Patient, facts: FactValues | None) -> list[tuple[str, int]]:
-    """(input, the facts as bits) for every value the decisive search tries.
+    """(input, the facts as bits) for every value the decisive search tries, memoised.
 
     Each candidate value re-derives only the facts that read the input
     (``facts.rederive_facts``)."""
+    found = _candidates_seen.get(patient)
+    if found is None:
+        if len(_candidates_seen) >= CANDIDATE_CACHE_SIZE:
+            _candidates_seen.clear()
+        found = _candidates_seen[patient] = _work_out_candidates(patient, facts)
+    return found
+
+
+def _work_out_candidates(patient: Patient, facts: FactValues | None) -> list[tuple[str, int]]:
     base = _bands(scores_of(patient))
     if facts is None:
         facts, _ = derive_facts(patient, base)

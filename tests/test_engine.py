@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rules import Approach, Patient, Verdict, assess
+from rules import Approach, Patient, Verdict, assess, engine
 from rules.decision import verdict_for
 from rules.engine import (
     SCORE_INPUTS,
@@ -452,3 +452,14 @@ def test_with_no_route_left_to_decompress_radiotherapy_has_no_c10_cap() -> None:
     assert result.facts["decompressing_routes"] == "none"
     assert not {rule for rule in fired if rule.startswith("c10_radiotherapy")}
     assert option(result, A.NON_OPERATIVE).ceiling is None  # type: ignore[attr-defined]
+
+
+def test_candidates_are_remembered_per_patient_within_a_bound() -> None:
+    first = engine._candidate_masks(FIT_LUNG_DEFICIT, None)
+    assert engine._candidate_masks(FIT_LUNG_DEFICIT, None) is first  # the rerun: remembered
+    worked_out = engine._work_out_candidates(FIT_LUNG_DEFICIT, None)
+    assert first == worked_out
+    for number in range(engine.CANDIDATE_CACHE_SIZE + 1):
+        labelled = FIT_LUNG_DEFICIT.model_copy(update={"case_label": f"case {number}"})
+        assert engine._candidate_masks(labelled, None) == worked_out  # the label decides nothing
+        assert len(engine._candidates_seen) <= engine.CANDIDATE_CACHE_SIZE

@@ -1338,8 +1338,8 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.AGAINST_SUPPORTING),
             text=(
-                f"{PATCHELL_FIGURES}; that advantage went to patients fit for the operation, "
-                "and this patient's surgical risk is higher or not yet known."
+                f"{PATCHELL_FIGURES}; the operation behind that advantage needs a patient fit "
+                "for it, and this patient's surgical risk is higher or not yet known."
             ),
             evidence=("patchell2005_rct",),
         ),
@@ -1368,11 +1368,15 @@ RULES: tuple[Rule, ...] = check_table(
             when=(one_of(F.SURVIVAL, SurvivalBand.MONTHS_1_TO_3),),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.FOR_SUPPORTING),
             text=(
-                "Expected survival under {TRIAL_MIN_MONTHS} months: a single 8 Gy fraction suits "
-                "short survival (SCORAD: 69.3% vs 72.7% walking; non-inferiority not formally "
-                "shown)."
+                "Expected survival under {TRIAL_MIN_MONTHS} months: a single 8 Gy fraction is an "
+                "option for a poor prognosis (matched pairs: motor function no different from "
+                "20 Gy/5). In SCORAD, with life expectancy over 8 weeks, 69.3% vs 72.7% walked "
+                "(non-inferiority not formally shown)."
             ),
-            evidence=("hoskin2019_scorad_single_vs_multifraction",),
+            evidence=(
+                "mescc2018_1x8_vs_5x4_matched_pair",
+                "hoskin2019_scorad_single_vs_multifraction",
+            ),
         ),
         Rule(
             id="non_operative_prognostic_scores_poor",
@@ -1397,8 +1401,9 @@ RULES: tuple[Rule, ...] = check_table(
             ),
             effect=GivesReason(option=A.NON_OPERATIVE, stance=S.NOTE),
             text=(
-                "Radiotherapy was long enough ago for re-irradiation (IMRT or SBRT: 88% 1-year "
-                "control in one series); surgery then SBRT re-irradiation is another route."
+                "Radiotherapy was some months ago: re-irradiation is an option (IMRT a median of "
+                "13 months after the first course: 88% 1-year control in one series), and so is "
+                "surgery then SBRT re-irradiation (70% 1-year control in another)."
             ),
             evidence=(
                 "kawashiro2015_imrt_reirradiation_spine",
@@ -1696,8 +1701,9 @@ RULES: tuple[Rule, ...] = check_table(
             when=(one_of(F.PRIOR_RADIATION, PriorRadiation.RECENT),),
             effect=GivesReason(option=A.PERCUTANEOUS_POSTERIOR_FIXATION, stance=S.FOR_SUPPORTING),
             text=(
-                "Recent radiotherapy to the field: minimally invasive fixation had fewer "
-                "complications than open surgery (OR 0.51)."
+                "Recent radiotherapy to the field: smaller incisions. Minimally invasive fusion "
+                "had fewer complications than open surgery in comparative studies (OR 0.51), "
+                "not measured in irradiated fields."
             ),
             evidence=("pranata2021_mis_vs_open_fusion_meta",),
         ),
@@ -1764,6 +1770,19 @@ RULES: tuple[Rule, ...] = check_table(
                 "Time critical: a deficit under {ACUTE_DEFICIT_MAX_HOURS} hours old, rapidly "
                 "progressing, or complete and of unknown duration (presumed acute). Contact the "
                 "spine team now; this tool is not for emergencies."
+            ),
+            evidence=("hawkins2023_bmj_ng234_summary", "patchell2005_rct"),
+        ),
+        Rule(
+            id="alert_time_critical_moribund",
+            when=(true(F.IS_TIME_CRITICAL), one_of(F.FITNESS, Fitness.MORIBUND)),
+            effect=RaisesAlert(code="time_critical", level=AlertLevel.EMERGENCY),
+            text=(
+                "Time critical: a deficit under {ACUTE_DEFICIT_MAX_HOURS} hours old, rapidly "
+                "progressing, or complete and of unknown duration (presumed acute), in a patient "
+                "recorded as moribund. If that status came with the deficit rather than before "
+                "it, contact the spine team now; if it predates the deficit, supportive care. "
+                "This tool is not for emergencies."
             ),
             evidence=("hawkins2023_bmj_ng234_summary", "patchell2005_rct"),
         ),
@@ -1889,9 +1908,9 @@ RULES: tuple[Rule, ...] = check_table(
             effect=RaisesAlert(code="age_65_or_more", level=AlertLevel.INFO),
             text=(
                 "Aged {TRIAL_AGE_ALERT_FROM_YEARS} or more: the trial's advantage for surgery "
-                "shrank with age and was not shown beyond about 65-70, so its figures are not "
-                "counted here. Age is not counted as a surgical risk: frailty predicts it far "
-                "better (AUC 0.743 vs 0.594)."
+                "shrank with age (lost at an age estimated at 60-70; from 65, radiotherapy alone "
+                "did about as well), so its figures are not counted here. Age is not counted as "
+                "a surgical risk: frailty predicts it far better (AUC 0.743 vs 0.594)."
             ),
             evidence=("chi2009_age_surgery_mscc", "kazim2022_mfi5_frailty_spinal_tumour_nsqip"),
         ),
@@ -1926,12 +1945,14 @@ RULES: tuple[Rule, ...] = check_table(
             text=(
                 "Progressing after radiotherapy: the radiosensitive exemption no longer holds "
                 "and the trial does not apply. Within about {RECENT_RADIATION_MONTHS} months "
-                "repeat radiotherapy is not yet safe; later, re-irradiation or surgery then SBRT."
+                "repeat radiotherapy is not yet safe (the interval is panel convention); later, "
+                "re-irradiation or surgery then SBRT."
             ),
             evidence=(
                 "kawashiro2015_imrt_reirradiation_spine",
                 "jnsspine2018_postop_sbrt_reirradiation_mescc",
             ),
+            panel_convention=True,
         ),
         Rule(
             id="alert_bleeding_risk",
@@ -1993,6 +2014,7 @@ RULES: tuple[Rule, ...] = check_table(
         ),
     )
 )
+# Each alert code once, in the table's order (two rows may raise one code in two wordings).
 ALERT_ORDER: tuple[str, ...] = tuple(
-    r.effect.code for r in RULES if isinstance(r.effect, RaisesAlert)
+    dict.fromkeys(r.effect.code for r in RULES if isinstance(r.effect, RaisesAlert))
 )

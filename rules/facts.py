@@ -310,6 +310,12 @@ RADIORESISTANT_HISTOLOGIES = frozenset(
     {Histology.RENAL, Histology.MELANOMA, Histology.THYROID, Histology.COLON, Histology.RECTAL}
 )
 UNCLASSED_HISTOLOGIES = frozenset({Histology.OTHER, Histology.UNKNOWN_PRIMARY})
+# The trial excluded lymphoma, leukaemia, myeloma and germ-cell tumours, not every tumour
+# radiotherapy controls well (small-cell lung is not on its list): the named kinds, and a tumour
+# the clinician calls radiosensitive without a named histology (leukaemia, germ-cell).
+TRIAL_EXCLUDED_HISTOLOGIES = frozenset({Histology.LYMPHOMA, Histology.MYELOMA}) | (
+    UNCLASSED_HISTOLOGIES
+)
 HYPERVASCULAR_HISTOLOGIES = frozenset(
     {Histology.RENAL, Histology.THYROID, Histology.HEPATOCELLULAR}
 )
@@ -407,8 +413,11 @@ def asa_band(asa: int | None) -> AsaBand | None:
 def trial_exclusions(patient: Patient, sensitive: bool, paraplegia: bool | None) -> list[str]:
     """Why the randomised surgical trial does not speak to this patient, in words."""
     reasons: list[str] = []
-    if sensitive:
-        reasons.append("radiosensitive tumour")
+    if sensitive and patient.histology in TRIAL_EXCLUDED_HISTOLOGIES:
+        reasons.append(
+            "a radiosensitive tumour of the kinds the trial excluded (lymphoma, leukaemia, "
+            "myeloma, germ-cell)"
+        )
     if patient.tissue_diagnosis is False:
         reasons.append("no tissue diagnosis (the trial took tissue-proven cancer only)")
     if paraplegia:

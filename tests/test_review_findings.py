@@ -181,3 +181,47 @@ def test_progression_after_radiation_still_raises_a_borderline_1c_without_defici
     # indicated (rule 6's clause, the pathway's "raises borderline to indicated").
     result = _progressing_after_remote_radiation(frankel="E", escc_grade="1c")
     assert result.needs.decompression.value == "indicated"
+
+
+# --- review 4 (59 published-case vignettes) --------------------------------------------------
+
+
+def test_a_moribund_patient_with_a_fresh_deficit_still_gets_the_time_critical_alert_first() -> None:
+    # ECOG 4 with Frankel C for 6 hours: moribund by the recorded status, which may be the
+    # deficit itself. The pathway's time-critical alert has no fitness exception.
+    result = assess(
+        Patient.model_validate(
+            {
+                **FIT_FRANKEL_C_BILSKY_3,
+                "kps": None,
+                "ecog": 4,
+                "deficit_duration_hours": 6,
+            }
+        )
+    )
+    assert result.needs.fitness.value == "moribund"
+    first = result.alerts[0]
+    assert first.code == "time_critical"
+    assert "recorded as moribund" in first.text
+    assert "contact the spine team now" in first.text
+
+
+def test_a_fit_patient_gets_the_plain_time_critical_alert() -> None:
+    result = assess(Patient.model_validate({**FIT_FRANKEL_C_BILSKY_3, "deficit_duration_hours": 6}))
+    assert result.alerts[0].code == "time_critical"
+    assert "moribund" not in result.alerts[0].text
+
+
+def test_small_cell_lung_is_not_among_the_trials_exclusions() -> None:
+    # Radiosensitive by the pathway's class (rule 3: radiotherapy first), but the trial only
+    # excluded lymphoma, leukaemia, myeloma and germ-cell tumours.
+    result = assess(
+        Patient.model_validate({**FIT_FRANKEL_C_BILSKY_3, "histology": "small_cell_lung"})
+    )
+    assert result.options[0].approach is Approach.NON_OPERATIVE
+    assert "outside_trial" not in {alert.code for alert in result.alerts}
+
+
+def test_myeloma_is_outside_the_trial_by_its_own_exclusions() -> None:
+    result = assess(Patient.model_validate({**FIT_FRANKEL_C_BILSKY_3, "histology": "myeloma"}))
+    assert "the kinds the trial excluded" in _alert(result, "outside_trial")

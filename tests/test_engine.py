@@ -463,3 +463,33 @@ def test_candidates_are_remembered_per_patient_within_a_bound() -> None:
         labelled = FIT_LUNG_DEFICIT.model_copy(update={"case_label": f"case {number}"})
         assert engine._candidate_masks(labelled, None) == worked_out  # the label decides nothing
         assert len(engine._candidates_seen) <= engine.CANDIDATE_CACHE_SIZE
+
+
+def test_a_sins_item_that_moves_the_band_is_named_decisive() -> None:
+    # T12 junctional 3 + mechanical 3 + lytic 2 + collapse under 50% 2 + unilateral 1 = 11,
+    # alignment unknown 0-4: SINS 11-15, indeterminate or unstable. Normal alignment gives 11
+    # (a surgical opinion; a painful fracture, so cement first); a de novo deformity gives 13
+    # (stabilisation needed: screws first). So alignment, and the total, decide.
+    fields = {
+        "level": "T12",
+        "histology": "breast",
+        "frankel": "E",
+        "escc_grade": "1b",
+        "kps": 80,
+        "asa_class": 2,
+        "age_years": 55,
+        "expected_survival_months": 24,
+        "tissue_diagnosis": True,
+        "pain": "mechanical",
+        "bone_lesion": "lytic",
+        "collapse": "under_50_percent",
+        "posterolateral": "unilateral",
+    }
+    result = assess(Patient.model_validate(fields))
+    assert (result.scores.sins.min, result.scores.sins.max) == (11, 15)
+    assert result.needs.stabilisation.value == "unknown"
+    assert result.decisive_missing_inputs == ("alignment", "sins_total")
+    aligned = assess(Patient.model_validate({**fields, "alignment": "normal"}))
+    deformed = assess(Patient.model_validate({**fields, "alignment": "de_novo_deformity"}))
+    assert aligned.options[0].approach is Approach.VERTEBRAL_AUGMENTATION
+    assert deformed.options[0].approach is Approach.PERCUTANEOUS_STABILISATION

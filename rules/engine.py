@@ -50,6 +50,7 @@ from rules.decision import (
     resetting,
 )
 from rules.facts import (
+    EsccClass,
     Fact,
     FactValues,
     Fitness,
@@ -61,10 +62,16 @@ from rules.facts import (
 from rules.patient import (
     INPUT_FIELDS,
     OPTIONAL_FIELDS,
+    Alignment,
+    Collapse,
+    Pain,
     Patient,
+    Posterolateral,
     consistent_values,
     consistent_variants,
     field_spec,
+    is_consistent,
+    with_value,
 )
 from rules.scores import (
     TOKUHASHI_1_YEAR_OR_MORE,
@@ -581,7 +588,47 @@ def _work_out_candidates(patient: Patient, facts: FactValues | None) -> list[tup
         for variant in consistent_variants(patient, name):
             changed = rederive_facts(facts, variant, _variant_bands(variant, base, name), name)
             candidates.append((name, resetting(mask, changed)))
+    fracture = _as_painful_fracture(patient, facts)
+    if fracture is not None:
+        bands = base
+        for name in FRACTURE_ITEMS:
+            bands = _variant_bands(fracture, bands, name)
+        candidates.append((PAINFUL_FRACTURE, facts_mask(derive_facts(fracture, bands)[0])))
     return candidates
+
+
+# Cement candidacy needs several SINS items at once (mechanical pain, a fracture, alignment
+# and posterolateral columns that allow cement), so no one of them alone can make a patient
+# a candidate: the search also tries the unrecorded ones together as a painful fracture.
+PAINFUL_FRACTURE = "a painful compression fracture"
+FRACTURE_ITEMS = ("pain", "collapse", "alignment", "posterolateral")
+FRACTURE_VALUES: tuple[tuple[object, ...], ...] = tuple(
+    (Pain.MECHANICAL, collapse, alignment, side)
+    for collapse in (Collapse.UNDER_50_PERCENT, Collapse.OVER_50_PERCENT)
+    for alignment in (Alignment.NORMAL, Alignment.DE_NOVO_DEFORMITY)
+    for side in (Posterolateral.NONE, Posterolateral.UNILATERAL)
+)
+
+
+def _as_painful_fracture(patient: Patient, facts: FactValues) -> Patient | None:
+    """The patient with its unrecorded cement items set as a painful compression fracture
+    (the first such setting the model accepts), when only they leave cement candidacy open:
+    Bilsky 0-1b, not compressed by bone."""
+    unrecorded = [name for name in FRACTURE_ITEMS if getattr(patient, name) is None]
+    if (
+        not unrecorded
+        or facts[Fact.ESCC_CLASS] is not EsccClass.LOW_GRADE
+        or facts[Fact.IS_COMPRESSED_BY_BONE]
+    ):
+        return None
+    for values in FRACTURE_VALUES:
+        fracture = patient
+        for name, value in zip(FRACTURE_ITEMS, values, strict=True):
+            if name in unrecorded:
+                fracture = with_value(fracture, name, value)
+        if is_consistent(fracture):
+            return fracture
+    return None
 
 
 def decisive_inputs_of_many(
@@ -590,6 +637,14 @@ def decisive_inputs_of_many(
     """For each (patient, first option, derived facts if known): the unknown inputs one of
     whose values changes the first option. One vectorised pass answers every candidate of
     every case (``decision.first_options``), so a batch asks in chunks."""
+    return [tuple(name for name in moved if name != PAINFUL_FRACTURE) for moved in _moved_by(cases)]
+
+
+def _moved_by(
+    cases: Sequence[tuple[Patient, Approach, FactValues | None]],
+) -> list[tuple[str, ...]]:
+    """For each case: the candidates (inputs, or ``PAINFUL_FRACTURE``) that move its first
+    option."""
     candidates = [_candidate_masks(patient, facts) for patient, _, facts in cases]
     firsts = first_options([mask for found in candidates for _, mask in found])
     answers = []
@@ -659,12 +714,19 @@ def provisional_reasons_of_many(
 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """For each (patient, ranking): the decisive unknown inputs, and every reason the answer
     is provisional, in words (one vectorised search for all of them)."""
-    searched = decisive_inputs_of_many(
+    searched = _moved_by(
         [(patient, ranking.order[0], ranking.base_facts) for patient, ranking in cases]
     )
     answers = []
-    for (patient, ranking), decisive in zip(cases, searched, strict=True):
+    for (patient, ranking), moved in zip(cases, searched, strict=True):
+        decisive = tuple(name for name in moved if name != PAINFUL_FRACTURE)
         reasons = [f"{name} is unknown and could change the first option" for name in decisive]
+        if PAINFUL_FRACTURE in moved and not set(decisive) & set(FRACTURE_ITEMS):
+            unrecorded = [name for name in FRACTURE_ITEMS if getattr(patient, name) is None]
+            reasons.append(
+                f"cement candidacy is unknown ({', '.join(unrecorded)} not recorded): a "
+                "painful compression fracture would change the first option"
+            )
         if ranking.tie_decided_top:
             reasons.append(
                 "the first two options tie on the evidence; invasiveness alone orders them"

@@ -1172,6 +1172,19 @@ def consistent_variants(patient: Patient, name: str) -> list[Patient]:
     return [variant for variant in variants if not _contradicts_itself(variant)]
 
 
+def is_consistent(variant: Patient) -> bool:
+    """Whether a variant built without validation passes the model's checks across fields
+    (a SINS total within what the items allow, no worsening at Frankel E, nothing
+    compressing at Bilsky 0)."""
+    from rules.scores import sins_item_range  # scores imports this module
+
+    if variant.sins_total is not None:
+        low, high = sins_item_range(variant)
+        if not low <= variant.sins_total <= high:
+            return False
+    return not _contradicts_itself(variant)
+
+
 def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:
     """The values of ``consistent_variants``."""
     return tuple(getattr(variant, name) for variant in consistent_variants(patient, name))

@@ -12,11 +12,15 @@ from rules import Patient, parse_patient
 from rules.patient import (
     INPUT_FIELDS,
     KPS_RANGE_BY_ECOG,
+    Alignment,
     EsccGrade,
     Frankel,
     Level,
+    Pain,
+    Posterolateral,
     _typed_what_if_values,
     consistent_variants,
+    is_consistent,
     with_value,
 )
 from rules.problems import InputProblem
@@ -324,3 +328,15 @@ def test_with_value_is_the_model_copy_it_stands_for() -> None:
             assert getattr(variant, name) == value
     assert (patient.kps, patient.pain) == (50, None)  # the original is left alone
     assert patient.model_fields_set == {"level", "histology", "kps"}
+
+
+def test_is_consistent_applies_the_sins_total_range_to_an_unvalidated_variant() -> None:
+    # T11 3 + mechanical 3 + collapse under 50% 2 + none 0 + bone lesion 0-2: normal alignment
+    # allows 8-10, a de novo deformity (2) 10-12. The total entered is 12.
+    patient = Patient.model_validate(
+        {"level": "T11", "histology": "breast", "sins_total": 12, "collapse": "under_50_percent"}
+    )
+    fracture = with_value(patient, "pain", Pain.MECHANICAL)
+    fracture = with_value(fracture, "posterolateral", Posterolateral.NONE)
+    assert not is_consistent(with_value(fracture, "alignment", Alignment.NORMAL))
+    assert is_consistent(with_value(fracture, "alignment", Alignment.DE_NOVO_DEFORMITY))

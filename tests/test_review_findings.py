@@ -225,3 +225,54 @@ def test_small_cell_lung_is_not_among_the_trials_exclusions() -> None:
 def test_myeloma_is_outside_the_trial_by_its_own_exclusions() -> None:
     result = assess(Patient.model_validate({**FIT_FRANKEL_C_BILSKY_3, "histology": "myeloma"}))
     assert "the kinds the trial excluded" in _alert(result, "outside_trial")
+
+
+# A radiologist's SINS total without its items: T11, total 12 (indeterminate), Bilsky 0,
+# Frankel E, fit. Cement candidacy is unknown, and no single item can settle it.
+SINS_TOTAL_ONLY: dict[str, Any] = {
+    "level": "T11",
+    "histology": "breast",
+    "frankel": "E",
+    "escc_grade": "0",
+    "sins_total": 12,
+    "expected_survival_months": 18,
+    "kps": 80,
+    "asa_class": 2,
+    "age_years": 55,
+    "tissue_diagnosis": True,
+    "compression_extent": "single",
+}
+
+
+def test_a_painful_fracture_left_unrecorded_makes_the_answer_provisional() -> None:
+    result = assess(Patient.model_validate(SINS_TOTAL_ONLY))
+    assert result.needs.cement_candidate.value == "unknown"
+    assert result.options[0].approach is Approach.NON_OPERATIVE
+    assert result.provisional
+    assert result.decisive_missing_inputs == ()  # no one item moves it
+    assert result.provisional_reasons == (
+        "cement candidacy is unknown (pain, collapse, alignment, posterolateral not "
+        "recorded): a painful compression fracture would change the first option",
+    )
+
+
+def test_the_painful_fracture_tried_is_one_the_total_allows_and_it_puts_cement_first() -> None:
+    # T11 3 + mechanical 3 + collapse under 50% 2 + posterolateral none 0 = 8, bone lesion
+    # 0-2: normal alignment allows only 8-10, which refuses the total of 12; a de novo
+    # deformity (2) allows 10-12. That painful fracture makes her a cement candidate.
+    fracture = {
+        **SINS_TOTAL_ONLY,
+        "pain": "mechanical",
+        "collapse": "under_50_percent",
+        "alignment": "de_novo_deformity",
+        "posterolateral": "none",
+    }
+    result = assess(Patient.model_validate(fracture))
+    assert result.needs.cement_candidate.value == "yes"
+    assert result.options[0].approach is Approach.VERTEBRAL_AUGMENTATION
+
+
+def test_no_painful_fracture_is_tried_while_the_grade_is_unknown() -> None:
+    fields = {key: value for key, value in SINS_TOTAL_ONLY.items() if key != "escc_grade"}
+    result = assess(Patient.model_validate(fields))
+    assert not any("cement candidacy" in reason for reason in result.provisional_reasons)

@@ -259,7 +259,8 @@ def how_verdicts_are_derived() -> str:
             f"net weight; last, the less invasive first ({order}). A tie decided only by "
             "invasiveness makes the result provisional.",
             "5. An unknown input that could change the first option is named, and the result "
-            "is provisional until it is given.",
+            "is provisional until it is given; so is the result when the unrecorded cement "
+            "items, taken together as a painful compression fracture, could change it.",
         )
     )
 

@@ -329,7 +329,10 @@ def provisional_markdown(assessment: Assessment, labels: Mapping[str, str]) -> s
         for reason in assessment.provisional_reasons
         if not any(reason.startswith(f"{name} ") for name in decisive)
     ]
-    lines.extend(f"Also: {escape_markdown(reason)}." for reason in others)
+    if decisive:
+        lines.extend(f"Also: {escape_markdown(reason)}." for reason in others)
+    else:
+        lines.extend(f"{escape_markdown(reason[:1].upper() + reason[1:])}." for reason in others)
     return "  \n".join(lines)
 
 

@@ -702,3 +702,26 @@ def test_the_announcement_says_the_first_option_its_verdict_and_the_alerts() -> 
         "Result ready. First option: Non-operative care (radiotherapy, systemic and "
         "supportive care), consider. The result is provisional. 2 alerts above the options."
     )
+
+
+def test_a_provisional_notice_without_decisive_inputs_states_its_reason_plainly() -> None:
+    # A SINS total without items at T11, Bilsky 0: only the painful-fracture reason holds.
+    data = {
+        "level": "T11",
+        "histology": "breast",
+        "frankel": "E",
+        "escc_grade": "0",
+        "sins_total": 12,
+        "expected_survival_months": 18,
+        "kps": 80,
+        "asa_class": 2,
+        "age_years": 55,
+        "tissue_diagnosis": True,
+        "compression_extent": "single",
+    }
+    notice = provisional_markdown(assess(Patient.model_validate(data)), {})
+    assert notice == (
+        "**Provisional result.**  \n"
+        "Cement candidacy is unknown (pain, collapse, alignment, posterolateral not "
+        "recorded): a painful compression fracture would change the first option."
+    )

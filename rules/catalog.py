@@ -429,6 +429,12 @@ def _need(need: Fact, value: StrEnum) -> SetsNeed:
     return SetsNeed(need=need, value=value.value)
 
 
+# The time-critical alert's condition in words, shared by its two wordings.
+TIME_CRITICAL = (
+    "Time critical: a deficit under {ACUTE_DEFICIT_MAX_HOURS} hours old, rapidly progressing, "
+    "or complete and of unknown duration (presumed acute)"
+)
+
 RULES: tuple[Rule, ...] = check_table(
     (
         # === Fitness (systemic): the first row that holds decides ========================
@@ -1766,11 +1772,7 @@ RULES: tuple[Rule, ...] = check_table(
             id="alert_time_critical",
             when=(true(F.IS_TIME_CRITICAL), not_known_one_of(F.FITNESS, Fitness.MORIBUND)),
             effect=RaisesAlert(code="time_critical", level=AlertLevel.EMERGENCY),
-            text=(
-                "Time critical: a deficit under {ACUTE_DEFICIT_MAX_HOURS} hours old, rapidly "
-                "progressing, or complete and of unknown duration (presumed acute). Contact the "
-                "spine team now; this tool is not for emergencies."
-            ),
+            text=f"{TIME_CRITICAL}. Contact the spine team now; this tool is not for emergencies.",
             evidence=("hawkins2023_bmj_ng234_summary", "patchell2005_rct"),
         ),
         Rule(
@@ -1778,11 +1780,9 @@ RULES: tuple[Rule, ...] = check_table(
             when=(true(F.IS_TIME_CRITICAL), one_of(F.FITNESS, Fitness.MORIBUND)),
             effect=RaisesAlert(code="time_critical", level=AlertLevel.EMERGENCY),
             text=(
-                "Time critical: a deficit under {ACUTE_DEFICIT_MAX_HOURS} hours old, rapidly "
-                "progressing, or complete and of unknown duration (presumed acute), in a patient "
-                "recorded as moribund. If that status came with the deficit rather than before "
-                "it, contact the spine team now; if it predates the deficit, supportive care. "
-                "This tool is not for emergencies."
+                f"{TIME_CRITICAL}, in a patient recorded as moribund. If that status came with "
+                "the deficit rather than before it, contact the spine team now; if it predates "
+                "the deficit, supportive care. This tool is not for emergencies."
             ),
             evidence=("hawkins2023_bmj_ng234_summary", "patchell2005_rct"),
         ),

@@ -955,10 +955,9 @@ class Patient(BaseModel):
     @model_validator(mode="after")
     def _sins_total_fits_the_items(self) -> Self:
         if self.sins_total is not None:
-            from rules.scores import sins_item_range  # scores imports this module
-
-            low, high = sins_item_range(self)
-            if not low <= self.sins_total <= high:
+            allowed = _sins_total_outside_items(self)
+            if allowed is not None:
+                low, high = allowed
                 given = [name for name in SINS_ITEM_FIELDS if getattr(self, name) is not None]
                 raise ValueError(
                     f"sins_total {self.sins_total} is outside the {low}-{high} that level "
@@ -970,6 +969,16 @@ class Patient(BaseModel):
 
 
 COMPRESSION_FIELDS = ("compression_site", "compression_by")
+
+
+def _sins_total_outside_items(patient: Patient) -> tuple[int, int] | None:
+    """The totals the level and items allow, when the entered SINS total is not among them."""
+    if patient.sins_total is None:
+        return None
+    from rules.scores import sins_item_range  # scores imports this module
+
+    low, high = sins_item_range(patient)
+    return None if low <= patient.sins_total <= high else (low, high)
 
 
 def _worsening_while_intact(patient: Patient) -> bool:
@@ -1176,13 +1185,7 @@ def is_consistent(variant: Patient) -> bool:
     """Whether a variant built without validation passes the model's checks across fields
     (a SINS total within what the items allow, no worsening at Frankel E, nothing
     compressing at Bilsky 0)."""
-    from rules.scores import sins_item_range  # scores imports this module
-
-    if variant.sins_total is not None:
-        low, high = sins_item_range(variant)
-        if not low <= variant.sins_total <= high:
-            return False
-    return not _contradicts_itself(variant)
+    return _sins_total_outside_items(variant) is None and not _contradicts_itself(variant)
 
 
 def consistent_values(patient: Patient, name: str) -> tuple[object, ...]:

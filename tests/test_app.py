@@ -70,6 +70,7 @@ from rules import (
 from rules.case_library import teaching_cases
 from rules.markdown import MARKDOWN_SPECIALS, WORD_BREAK, escape_markdown
 from tests.conftest import ROOT, load_seed
+from tests.test_review_findings import SINS_TOTAL_ONLY
 
 APP = str(ROOT / "app.py")
 PAGES = (
@@ -706,20 +707,7 @@ def test_the_announcement_says_the_first_option_its_verdict_and_the_alerts() -> 
 
 def test_a_provisional_notice_without_decisive_inputs_states_its_reason_plainly() -> None:
     # A SINS total without items at T11, Bilsky 0: only the painful-fracture reason holds.
-    data = {
-        "level": "T11",
-        "histology": "breast",
-        "frankel": "E",
-        "escc_grade": "0",
-        "sins_total": 12,
-        "expected_survival_months": 18,
-        "kps": 80,
-        "asa_class": 2,
-        "age_years": 55,
-        "tissue_diagnosis": True,
-        "compression_extent": "single",
-    }
-    notice = provisional_markdown(assess(Patient.model_validate(data)), {})
+    notice = provisional_markdown(assess(Patient.model_validate(SINS_TOTAL_ONLY)), {})
     assert notice == (
         "**Provisional result.**  \n"
         "Cement candidacy is unknown (pain, collapse, alignment, posterolateral not "
